@@ -1,0 +1,298 @@
+import { EventEmitter } from 'node:events';
+import { promises as fsp, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { deadLetterTopic, HEADERS, parseEvent, type ObservatoireEvent } from '@observatoire/contracts';
+import { SpanKind, trace } from '@opentelemetry/api';
+import type { DeadLetter, DeliveredEvent, EventBus, PublishResult, Subscription, SubscriptionOptions } from '../event-bus.port';
+import { eventHeaders, linksFromHeaders } from '../headers';
+import { errorText, handleWithRetries } from '../retry-policy';
+import { LogFile, type LogEntry } from './log-file';
+
+interface GroupPosition {
+  offset: number;
+  position: number;
+}
+
+/**
+ * The embedded event bus: one append-only JSON-lines log per topic under a directory, and one
+ * committed position per consumer group and topic. Durable across restarts: a consumer resumes at
+ * its committed position, so an event handled but not yet committed is delivered again (at least
+ * once, like Kafka) — consumers are idempotent. Replaying a projection = resetting its group.
+ * Single process by design (the embedded profile); the distributed profile uses Kafka.
+ */
+export class EmbeddedEventLog implements EventBus {
+  readonly kind = 'embedded' as const;
+  private readonly logs = new Map<string, LogFile>();
+  private readonly appended = new EventEmitter();
+  private readonly subscriptions = new Set<EmbeddedSubscription>();
+
+  constructor(
+    private readonly dir: string,
+    private readonly opts: { fsync?: boolean; source?: string } = {},
+  ) {
+    mkdirSync(join(dir, 'offsets'), { recursive: true });
+    this.appended.setMaxListeners(1000);
+  }
+
+  log(topic: string): LogFile {
+    let log = this.logs.get(topic);
+    if (!log) {
+      log = new LogFile(join(this.dir, `${topic}.jsonl`), this.opts.fsync ?? false);
+      this.logs.set(topic, log);
+    }
+    return log;
+  }
+
+  async ensureTopics(topics: string[], groups: string[] = []): Promise<void> {
+    for (const t of topics) {
+      await this.log(t).open();
+      for (const g of groups) await this.log(deadLetterTopic(t, g)).open();
+    }
+  }
+
+  async publish(topic: string, events: ObservatoireEvent[]): Promise<PublishResult> {
+    if (events.length === 0) return { published: 0 };
+    const tracer = trace.getTracer('observatoire-event-bus');
+    return tracer.startActiveSpan(`${topic} publish`, { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'embedded', 'messaging.destination.name': topic, 'messaging.batch.message_count': events.length } }, async (span) => {
+      try {
+        const entries = events.map((e) => ({ key: e.aggregateId, headers: eventHeaders(e), value: JSON.stringify(e) }));
+        await this.log(topic).append(entries);
+        this.appended.emit(topic);
+        return { published: events.length };
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  async appendRaw(topic: string, entries: { key: string | null; headers: Record<string, string>; value: string }[]): Promise<void> {
+    await this.log(topic).append(entries);
+    this.appended.emit(topic);
+  }
+
+  async subscribe(options: SubscriptionOptions): Promise<Subscription> {
+    await this.ensureTopics(options.topics, [options.group]);
+    const sub = new EmbeddedSubscription(this, options, this.appended);
+    this.subscriptions.add(sub);
+    sub.start();
+    return sub;
+  }
+
+  offsetsFile(group: string): string {
+    return join(this.dir, 'offsets', `${group.replace(/[^\w.-]/g, '_')}.json`);
+  }
+
+  async readPositions(group: string): Promise<Record<string, GroupPosition>> {
+    const file = this.offsetsFile(group);
+    if (!existsSync(file)) return {};
+    return JSON.parse(await fsp.readFile(file, 'utf8')) as Record<string, GroupPosition>;
+  }
+
+  async writePositions(group: string, positions: Record<string, GroupPosition>): Promise<void> {
+    const file = this.offsetsFile(group);
+    const tmp = `${file}.${process.pid}.tmp`;
+    await fsp.writeFile(tmp, JSON.stringify(positions));
+    await fsp.rename(tmp, file);
+  }
+
+  async deadLetters(topic: string, group: string, limit = 100): Promise<DeadLetter[]> {
+    const dlq = deadLetterTopic(topic, group);
+    const log = this.log(dlq);
+    await log.open();
+    const out: DeadLetter[] = [];
+    let position = 0;
+    while (out.length < limit) {
+      const { entries, nextPosition } = await log.read(position, limit - out.length);
+      if (entries.length === 0) break;
+      for (const e of entries) {
+        out.push({
+          topic: dlq,
+          offset: String(e.offset),
+          key: e.key,
+          reason: e.headers[HEADERS.dlqReason] ?? '',
+          originalTopic: e.headers[HEADERS.dlqOriginalTopic] ?? topic,
+          originalOffset: e.headers[HEADERS.dlqOriginalOffset] ?? '',
+          attempts: Number(e.headers[HEADERS.dlqAttempts] ?? 0),
+          value: e.value,
+        });
+      }
+      position = nextPosition;
+    }
+    return out;
+  }
+
+  async resetGroup(group: string, topic: string): Promise<void> {
+    for (const s of this.subscriptions) if (s.group === group) throw new Error(`stop the consumer group ${group} before resetting it`);
+    const positions = await this.readPositions(group);
+    positions[topic] = { offset: 0, position: 0 };
+    await this.writePositions(group, positions);
+  }
+
+  async lag(group: string, topics: string[]): Promise<Record<string, number>> {
+    const positions = await this.readPositions(group);
+    const out: Record<string, number> = {};
+    for (const t of topics) {
+      const log = this.log(t);
+      await log.open();
+      out[t] = log.nextOffset - (positions[t]?.offset ?? 0);
+    }
+    return out;
+  }
+
+  async health(): Promise<{ ok: boolean; detail: string }> {
+    try {
+      await fsp.access(this.dir);
+      return { ok: true, detail: `embedded log at ${this.dir}` };
+    } catch (e) {
+      return { ok: false, detail: errorText(e) };
+    }
+  }
+
+  forget(sub: EmbeddedSubscription) {
+    this.subscriptions.delete(sub);
+  }
+
+  async close(): Promise<void> {
+    for (const s of [...this.subscriptions]) await s.stop();
+    for (const l of this.logs.values()) await l.close();
+    this.logs.clear();
+  }
+}
+
+class EmbeddedSubscription implements Subscription {
+  readonly group: string;
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private wake = new EventEmitter();
+  private committed: Record<string, GroupPosition> = {};
+
+  constructor(
+    private readonly bus: EmbeddedEventLog,
+    private readonly options: SubscriptionOptions,
+    private readonly appended: EventEmitter,
+  ) {
+    this.group = options.group;
+    this.wake.setMaxListeners(100);
+  }
+
+  private readonly listeners = new Map<string, () => void>();
+
+  start() {
+    this.running = true;
+    for (const t of this.options.topics) {
+      const listener = () => this.wake.emit(t);
+      this.listeners.set(t, listener);
+      this.appended.on(t, listener);
+    }
+    this.loops = this.options.topics.map((t) => this.loop(t));
+  }
+
+  private async loop(topic: string) {
+    const log = this.bus.log(topic);
+    await log.open();
+    const positions = await this.bus.readPositions(this.group);
+    let pos: GroupPosition = positions[topic] ?? { offset: 0, position: 0 };
+    this.committed[topic] = pos;
+    const max = this.options.maxBatchSize ?? 500;
+    while (this.running) {
+      const { entries, nextPosition } = await log.read(pos.position, max);
+      if (entries.length === 0) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(done, 250);
+          const self = this.wake;
+          function done() {
+            clearTimeout(t);
+            self.off(topic, done);
+            resolve();
+          }
+          this.wake.once(topic, done);
+        });
+        continue;
+      }
+      await this.handle(topic, entries);
+      pos = { offset: entries[entries.length - 1].offset + 1, position: nextPosition };
+      const all = await this.bus.readPositions(this.group);
+      all[topic] = pos;
+      await this.bus.writePositions(this.group, all);
+      this.committed[topic] = pos;
+      this.wake.emit(`committed:${topic}`);
+    }
+  }
+
+  private async handle(topic: string, entries: LogEntry[]) {
+    const delivered: DeliveredEvent[] = [];
+    const dead: { entry: LogEntry; reason: string; attempts: number }[] = [];
+    for (const e of entries) {
+      try {
+        delivered.push({ event: parseEvent(e.value), topic, partition: 0, offset: String(e.offset), headers: e.headers });
+      } catch (err) {
+        dead.push({ entry: e, reason: errorText(err), attempts: 0 });
+      }
+    }
+    if (delivered.length > 0) {
+      const tracer = trace.getTracer('observatoire-event-bus');
+      await tracer.startActiveSpan(
+        `${topic} process`,
+        { kind: SpanKind.CONSUMER, links: linksFromHeaders(delivered.map((d) => d.headers)), attributes: { 'messaging.system': 'embedded', 'messaging.consumer.group.name': this.group, 'messaging.batch.message_count': delivered.length } },
+        async (span) => {
+          try {
+            const failed = await handleWithRetries(this.options.handler, delivered, {
+              maxAttempts: this.options.maxAttempts ?? 5,
+              retryBackoffMs: this.options.retryBackoffMs ?? 200,
+            });
+            for (const f of failed) {
+              const entry = entries.find((x) => String(x.offset) === f.delivered.offset)!;
+              dead.push({ entry, reason: f.reason, attempts: f.attempts });
+            }
+          } finally {
+            span.end();
+          }
+        },
+      );
+    }
+    if (dead.length > 0) {
+      await this.bus.appendRaw(
+        deadLetterTopic(topic, this.group),
+        dead.map((d) => ({
+          key: d.entry.key,
+          value: d.entry.value,
+          headers: {
+            ...d.entry.headers,
+            [HEADERS.dlqReason]: d.reason,
+            [HEADERS.dlqOriginalTopic]: topic,
+            [HEADERS.dlqOriginalOffset]: String(d.entry.offset),
+            [HEADERS.dlqAttempts]: String(d.attempts),
+          },
+        })),
+      );
+    }
+  }
+
+  async drain(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (const topic of this.options.topics) {
+      const log = this.bus.log(topic);
+      await log.open();
+      const target = log.nextOffset;
+      while ((this.committed[topic]?.offset ?? -1) < target) {
+        if (Date.now() > deadline) throw new Error(`drain timeout: group ${this.group} on ${topic} at ${this.committed[topic]?.offset ?? 0}/${target}`);
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, 50);
+          this.wake.once(`committed:${topic}`, () => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const t of this.options.topics) this.wake.emit(t);
+    await Promise.allSettled(this.loops);
+    for (const [t, l] of this.listeners) this.appended.off(t, l);
+    this.listeners.clear();
+    this.bus.forget(this);
+  }
+}

@@ -1,0 +1,215 @@
+import { createEvent, type ContractPublishedV1, type ObservatoireEvent } from '@observatoire/contracts';
+import type { DeliveredEvent, EventBus } from './event-bus.port';
+
+/** A small valid ContractPublished event for bus tests. */
+export function sampleContractEvent(uid: string, revision = 1, objet = 'Travaux de voirie'): ContractPublishedV1 {
+  const acheteur = { id: '20004217400019', typeIdentifiant: 'SIRET', siretValide: true, denominationSociale: null };
+  return createEvent(
+    'ContractPublished',
+    {
+      contentHash: `${uid}-${revision}`,
+      supersedes: revision > 1 ? revision - 1 : null,
+      contract: {
+        uid,
+        id: uid.slice(14) || 'X',
+        kind: 'marche',
+        acheteur,
+        objet,
+        codeCPV: '45233141',
+        cpvDivision: '45',
+        purchaseType: 'travaux',
+        nature: 'Marché',
+        procedure: 'Procédure adaptée',
+        techniques: [],
+        modalitesExecution: [],
+        lieuExecution: null,
+        formePrix: null,
+        typesPrix: [],
+        montant: 100000 * revision,
+        montantInitial: 100000,
+        montantUtilisable: true,
+        dureeMois: 12,
+        dureeMoisInitiale: 12,
+        dateNotification: '2024-07-01',
+        datePublicationDonnees: '2024-07-15',
+        dateDerniereModification: '2024-07-01',
+        titulaires: [],
+        offresRecues: 3,
+        attributionAvance: null,
+        tauxAvance: null,
+        marcheInnovant: null,
+        ccag: null,
+        sousTraitanceDeclaree: null,
+        typeGroupementOperateurs: null,
+        origineUE: null,
+        origineFrance: null,
+        idAccordCadre: null,
+        considerationsSociales: [],
+        considerationsEnvironnementales: [],
+        actesSousTraitance: [],
+        concession: null,
+        versions: [{ seq: 0, kind: 'initial', montant: 100000, dureeMois: 12, titulaires: [], dateNotification: '2024-07-01', datePublicationDonnees: '2024-07-15' }],
+        flags: [],
+        provenance: [{ source: 'test', file: 'test.json', position: 1, format: 'decp-2022-json', schemaVersion: '2.0.3' }],
+        enrichment: null,
+      },
+    },
+    { source: 'observatoire/test', aggregateId: uid, aggregateVersion: revision, correlationId: 'corr-test' },
+  );
+}
+
+export interface BusFactory {
+  /** A bus over storage that survives `reopen` (same directory / same cluster). */
+  create(): Promise<EventBus>;
+  /** Unique names so tests never share topics or groups. */
+  unique(prefix: string): string;
+}
+
+/**
+ * One behavioural suite for both event-bus adapters (embedded log and Kafka).
+ * Call it inside a vitest file: `describeEventBusConformance('embedded', factory)`.
+ */
+export function describeEventBusConformance(name: string, factory: BusFactory) {
+  describe(`event bus conformance: ${name}`, () => {
+    const open: EventBus[] = [];
+    const bus = async () => {
+      const b = await factory.create();
+      open.push(b);
+      return b;
+    };
+    afterEach(async () => {
+      for (const b of open.splice(0)) await b.close();
+    });
+
+    it('delivers published events in order per aggregate, with envelope and correlation headers', async () => {
+      const b = await bus();
+      const topic = factory.unique('contracts');
+      const group = factory.unique('g');
+      await b.ensureTopics([topic], [group]);
+      const events = [sampleContractEvent('A1', 1), sampleContractEvent('B1', 1), sampleContractEvent('A1', 2)];
+      await b.publish(topic, events);
+      const got: DeliveredEvent[] = [];
+      const sub = await b.subscribe({ group, topics: [topic], handler: async (batch) => void got.push(...batch) });
+      await sub.drain(60_000);
+      await sub.stop();
+      expect(got).toHaveLength(3);
+      const a = got.filter((d) => d.event.aggregateId === 'A1').map((d) => d.event.aggregateVersion);
+      expect(a).toEqual([1, 2]);
+      expect(got[0].headers['x-correlation-id']).toBe('corr-test');
+      expect(got.map((d) => d.event.eventId).sort()).toEqual(events.map((e) => e.eventId).sort());
+    });
+
+    it('resumes after a restart at the committed position without losing events', async () => {
+      const topic = factory.unique('contracts');
+      const group = factory.unique('g');
+      const b1 = await bus();
+      await b1.ensureTopics([topic], [group]);
+      await b1.publish(topic, [sampleContractEvent('R1'), sampleContractEvent('R2')]);
+      const first: string[] = [];
+      const s1 = await b1.subscribe({ group, topics: [topic], handler: async (batch) => void first.push(...batch.map((d) => d.event.aggregateId)) });
+      await s1.drain(60_000);
+      await s1.stop();
+      await b1.close();
+      open.splice(open.indexOf(b1), 1);
+
+      const b2 = await bus();
+      await b2.publish(topic, [sampleContractEvent('R3')]);
+      const second: string[] = [];
+      const s2 = await b2.subscribe({ group, topics: [topic], handler: async (batch) => void second.push(...batch.map((d) => d.event.aggregateId)) });
+      await s2.drain(60_000);
+      await s2.stop();
+      expect(first.sort()).toEqual(['R1', 'R2']);
+      expect(second).toEqual(['R3']);
+    });
+
+    it('retries a transient failure and then delivers the batch', async () => {
+      const b = await bus();
+      const topic = factory.unique('contracts');
+      const group = factory.unique('g');
+      await b.publish(topic, [sampleContractEvent('T1')]).catch(async () => {
+        await b.ensureTopics([topic], [group]);
+        await b.publish(topic, [sampleContractEvent('T1')]);
+      });
+      let calls = 0;
+      const handled: string[] = [];
+      const sub = await b.subscribe({
+        group,
+        topics: [topic],
+        retryBackoffMs: 10,
+        handler: async (batch) => {
+          calls++;
+          if (calls < 3) throw new Error('database restarting');
+          handled.push(...batch.map((d) => d.event.aggregateId));
+        },
+      });
+      await sub.drain(60_000);
+      await sub.stop();
+      expect(handled).toEqual(['T1']);
+      expect(calls).toBe(3);
+      expect(await b.deadLetters(topic, group)).toEqual([]);
+    });
+
+    it('sends a poison event to the dead-letter topic with its reason and keeps consuming the others', async () => {
+      const b = await bus();
+      const topic = factory.unique('contracts');
+      const group = factory.unique('g');
+      await b.ensureTopics([topic], [group]);
+      await b.publish(topic, [sampleContractEvent('OK1'), sampleContractEvent('POISON'), sampleContractEvent('OK2')]);
+      const handled: string[] = [];
+      const sub = await b.subscribe({
+        group,
+        topics: [topic],
+        maxAttempts: 2,
+        retryBackoffMs: 5,
+        handler: async (batch) => {
+          if (batch.some((d) => d.event.aggregateId === 'POISON')) throw new Error('cannot apply POISON');
+          handled.push(...batch.map((d) => d.event.aggregateId));
+        },
+      });
+      await sub.drain(60_000);
+      await sub.stop();
+      expect(handled.sort()).toEqual(['OK1', 'OK2']);
+      const dead = await b.deadLetters(topic, group);
+      expect(dead).toHaveLength(1);
+      expect(dead[0].key).toBe('POISON');
+      expect(dead[0].reason).toContain('cannot apply POISON');
+      expect(dead[0].originalTopic).toBe(topic);
+    });
+
+    it('dead-letters a message that is not a valid event instead of crashing the consumer', async () => {
+      const b = await bus();
+      const topic = factory.unique('contracts');
+      const group = factory.unique('g');
+      await b.ensureTopics([topic], [group]);
+      const broken = { ...sampleContractEvent('BROKEN'), data: { nope: true } } as unknown as ObservatoireEvent;
+      await b.publish(topic, [broken, sampleContractEvent('FINE')]);
+      const handled: string[] = [];
+      const sub = await b.subscribe({ group, topics: [topic], handler: async (batch) => void handled.push(...batch.map((d) => d.event.aggregateId)) });
+      await sub.drain(60_000);
+      await sub.stop();
+      expect(handled).toEqual(['FINE']);
+      const dead = await b.deadLetters(topic, group);
+      expect(dead.map((d) => d.key)).toEqual(['BROKEN']);
+      expect(dead[0].reason).toMatch(/invalid ContractPublished event/);
+    });
+
+    it('replays a topic from the beginning after the group is reset', async () => {
+      const b = await bus();
+      const topic = factory.unique('contracts');
+      const group = factory.unique('g');
+      await b.ensureTopics([topic], [group]);
+      await b.publish(topic, [sampleContractEvent('P1'), sampleContractEvent('P2')]);
+      const seen: string[] = [];
+      const s1 = await b.subscribe({ group, topics: [topic], handler: async (batch) => void seen.push(...batch.map((d) => d.event.aggregateId)) });
+      await s1.drain(60_000);
+      await s1.stop();
+      expect(await b.lag(group, [topic])).toEqual({ [topic]: 0 });
+      await b.resetGroup(group, topic);
+      expect((await b.lag(group, [topic]))[topic]).toBe(2);
+      const s2 = await b.subscribe({ group, topics: [topic], handler: async (batch) => void seen.push(...batch.map((d) => d.event.aggregateId)) });
+      await s2.drain(60_000);
+      await s2.stop();
+      expect(seen.sort()).toEqual(['P1', 'P1', 'P2', 'P2']);
+    });
+  });
+}

@@ -1,0 +1,70 @@
+import type { ObservatoireEvent } from '@observatoire/contracts';
+
+/** An event as a consumer receives it, with where it came from. */
+export interface DeliveredEvent<E extends ObservatoireEvent = ObservatoireEvent> {
+  event: E;
+  topic: string;
+  partition: number;
+  offset: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * A batch handler. It must be idempotent: the bus delivers at least once, so an event may come
+ * again after a crash or a rebalance. Throwing means "transient failure": the batch is retried with
+ * backoff, then events are retried one by one and the ones that still fail go to the dead-letter topic.
+ */
+export type BatchHandler = (events: DeliveredEvent[]) => Promise<void>;
+
+export interface SubscriptionOptions {
+  /** Consumer group: one per service (or per projection). */
+  group: string;
+  topics: string[];
+  handler: BatchHandler;
+  /** Largest batch handed to the handler. */
+  maxBatchSize?: number;
+  /** Attempts of a failing batch before isolating the failing events (default 5). */
+  maxAttempts?: number;
+  /** First retry delay in ms, doubled at each attempt (default 200). */
+  retryBackoffMs?: number;
+}
+
+export interface Subscription {
+  readonly group: string;
+  /** Resolves when every event published before the call has been handled (or dead-lettered). */
+  drain(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface DeadLetter {
+  topic: string;
+  offset: string;
+  key: string | null;
+  reason: string;
+  originalTopic: string;
+  originalOffset: string;
+  attempts: number;
+  value: string;
+}
+
+export interface PublishResult {
+  published: number;
+}
+
+/** The event bus port: Kafka in the distributed profile, a durable local log in the embedded one. */
+export interface EventBus {
+  readonly kind: 'kafka' | 'embedded';
+  /** Create topics (and dead-letter topics) if missing. */
+  ensureTopics(topics: string[], groups?: string[]): Promise<void>;
+  /** Publish in order; the Kafka key is each event's aggregateId. Resolves when durably written. */
+  publish(topic: string, events: ObservatoireEvent[]): Promise<PublishResult>;
+  subscribe(options: SubscriptionOptions): Promise<Subscription>;
+  /** Dead letters of a consumer group on a topic (for inspection and re-drive). */
+  deadLetters(topic: string, group: string, limit?: number): Promise<DeadLetter[]>;
+  /** Move a group's position on a topic to the beginning (replay into a projection from zero). Group must be stopped. */
+  resetGroup(group: string, topic: string): Promise<void>;
+  /** Events of a group not yet consumed, per topic. */
+  lag(group: string, topics: string[]): Promise<Record<string, number>>;
+  health(): Promise<{ ok: boolean; detail: string }>;
+  close(): Promise<void>;
+}

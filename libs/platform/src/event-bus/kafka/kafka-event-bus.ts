@@ -1,0 +1,332 @@
+import { deadLetterTopic, HEADERS, parseEvent, type ObservatoireEvent } from '@observatoire/contracts';
+import { SpanKind, trace } from '@opentelemetry/api';
+import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+import type { DeadLetter, DeliveredEvent, EventBus, PublishResult, Subscription, SubscriptionOptions } from '../event-bus.port';
+import { eventHeaders, headersToStrings, linksFromHeaders } from '../headers';
+import { errorText, handleWithRetries } from '../retry-policy';
+
+export interface KafkaEventBusConfig {
+  brokers: string[];
+  clientId: string;
+  /** Partitions of each topic created by ensureTopics (the unit of consumer parallelism). */
+  partitions?: number;
+  replicationFactor?: number;
+  /** Messages per produce request. */
+  produceBatchSize?: number;
+  log?: (level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void;
+}
+
+/**
+ * Kafka adapter (kafkajs). Idempotent producer (acks=all, one in-flight request, so retries never
+ * duplicate or reorder); messages keyed by aggregateId (one contract's events stay ordered on one
+ * partition); one consumer group per service; manual offset resolution after the handler succeeded
+ * or the event was dead-lettered (at least once); bounded retries, then the dead-letter topic
+ * `<topic>.dlq.<group>` with the failure reason in headers.
+ */
+export class KafkaEventBus implements EventBus {
+  readonly kind = 'kafka' as const;
+  private readonly kafka: Kafka;
+  private producer: Producer | null = null;
+  private producerReady: Promise<Producer> | null = null;
+  private admin: Admin | null = null;
+  private readonly subs = new Set<KafkaSubscription>();
+
+  constructor(private readonly config: KafkaEventBusConfig) {
+    this.kafka = new Kafka({
+      clientId: config.clientId,
+      brokers: config.brokers,
+      logLevel: logLevel.WARN,
+      retry: { retries: 8, initialRetryTime: 200 },
+      logCreator: () => (entry) => {
+        const lvl = entry.level === logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'info';
+        this.config.log?.(lvl, `kafkajs ${entry.namespace}: ${entry.log.message}`, { ...entry.log });
+      },
+    });
+  }
+
+  private async getAdmin(): Promise<Admin> {
+    if (!this.admin) {
+      this.admin = this.kafka.admin();
+      await this.admin.connect();
+    }
+    return this.admin;
+  }
+
+  private getProducer(): Promise<Producer> {
+    this.producerReady ??= (async () => {
+      const p = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      await p.connect();
+      this.producer = p;
+      return p;
+    })();
+    return this.producerReady;
+  }
+
+  async ensureTopics(topics: string[], groups: string[] = []): Promise<void> {
+    const admin = await this.getAdmin();
+    const existing = new Set(await admin.listTopics());
+    const wanted = [...topics, ...topics.flatMap((t) => groups.map((g) => deadLetterTopic(t, g)))].filter((t) => !existing.has(t));
+    if (wanted.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: wanted.map((topic) => ({
+        topic,
+        numPartitions: topic.includes('.dlq.') ? 1 : (this.config.partitions ?? 3),
+        replicationFactor: this.config.replicationFactor ?? 1,
+      })),
+    });
+  }
+
+  async publish(topic: string, events: ObservatoireEvent[]): Promise<PublishResult> {
+    if (events.length === 0) return { published: 0 };
+    const producer = await this.getProducer();
+    const tracer = trace.getTracer('observatoire-event-bus');
+    const size = this.config.produceBatchSize ?? 500;
+    return tracer.startActiveSpan(`${topic} publish`, { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.batch.message_count': events.length } }, async (span) => {
+      try {
+        for (let i = 0; i < events.length; i += size) {
+          const chunk = events.slice(i, i + size);
+          await producer.send({
+            topic,
+            acks: -1,
+            messages: chunk.map((e) => ({ key: e.aggregateId, value: JSON.stringify(e), headers: eventHeaders(e) })),
+          });
+        }
+        return { published: events.length };
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  async publishRaw(topic: string, messages: { key: string | null; value: string; headers: Record<string, string> }[]): Promise<void> {
+    const producer = await this.getProducer();
+    await producer.send({ topic, acks: -1, messages });
+  }
+
+  async subscribe(options: SubscriptionOptions): Promise<Subscription> {
+    await this.ensureTopics(options.topics, [options.group]);
+    const consumer = this.kafka.consumer({
+      groupId: options.group,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      maxWaitTimeInMs: 250,
+    });
+    const sub = new KafkaSubscription(this, consumer, options);
+    await sub.start();
+    this.subs.add(sub);
+    return sub;
+  }
+
+  forget(sub: KafkaSubscription) {
+    this.subs.delete(sub);
+  }
+
+  async topicEndOffsets(topic: string): Promise<Map<number, string>> {
+    const admin = await this.getAdmin();
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return new Map(offsets.map((o) => [o.partition, o.high]));
+  }
+
+  async committedOffsets(group: string, topic: string): Promise<Map<number, string>> {
+    const admin = await this.getAdmin();
+    const res = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    const out = new Map<number, string>();
+    for (const t of res) for (const p of t.partitions) out.set(p.partition, p.offset);
+    return out;
+  }
+
+  async lag(group: string, topics: string[]): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const topic of topics) {
+      const ends = await this.topicEndOffsets(topic);
+      const committed = await this.committedOffsets(group, topic);
+      let lag = 0;
+      for (const [p, high] of ends) {
+        const c = Number(committed.get(p) ?? '-1');
+        lag += Number(high) - (c < 0 ? 0 : c);
+      }
+      out[topic] = lag;
+    }
+    return out;
+  }
+
+  async deadLetters(topic: string, group: string, limit = 100): Promise<DeadLetter[]> {
+    const dlq = deadLetterTopic(topic, group);
+    await this.ensureTopics([topic], [group]);
+    const ends = await this.topicEndOffsets(dlq);
+    const total = [...ends.values()].reduce((a, b) => a + Number(b), 0);
+    if (total === 0) return [];
+    // A throw-away consumer group reads the dead-letter topic from the beginning.
+    const reader = this.kafka.consumer({ groupId: `${group}-dlq-reader-${Date.now()}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
+    const out: DeadLetter[] = [];
+    await reader.connect();
+    try {
+      await reader.subscribe({ topic: dlq, fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, 15_000);
+        reader
+          .run({
+            eachMessage: async ({ message }) => {
+              out.push(toDeadLetter(dlq, topic, message));
+              if (out.length >= Math.min(limit, total)) {
+                clearTimeout(timer);
+                resolve();
+              }
+            },
+          })
+          .catch(reject);
+      });
+    } finally {
+      await reader.disconnect();
+    }
+    return out.slice(0, limit);
+  }
+
+  async resetGroup(group: string, topic: string): Promise<void> {
+    const admin = await this.getAdmin();
+    await admin.resetOffsets({ groupId: group, topic, earliest: true });
+  }
+
+  async health(): Promise<{ ok: boolean; detail: string }> {
+    try {
+      const admin = await this.getAdmin();
+      const cluster = await admin.describeCluster();
+      return { ok: true, detail: `kafka cluster ${cluster.clusterId}, ${cluster.brokers.length} broker(s)` };
+    } catch (e) {
+      return { ok: false, detail: errorText(e) };
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const s of [...this.subs]) await s.stop();
+    await this.producer?.disconnect();
+    await this.admin?.disconnect();
+    this.producer = null;
+    this.producerReady = null;
+    this.admin = null;
+  }
+}
+
+function toDeadLetter(dlq: string, topic: string, m: KafkaMessage): DeadLetter {
+  const h = headersToStrings(m.headers as Record<string, Buffer | string | undefined>);
+  return {
+    topic: dlq,
+    offset: m.offset,
+    key: m.key?.toString() ?? null,
+    reason: h[HEADERS.dlqReason] ?? '',
+    originalTopic: h[HEADERS.dlqOriginalTopic] ?? topic,
+    originalOffset: h[HEADERS.dlqOriginalOffset] ?? '',
+    attempts: Number(h[HEADERS.dlqAttempts] ?? 0),
+    value: m.value?.toString() ?? '',
+  };
+}
+
+class KafkaSubscription implements Subscription {
+  readonly group: string;
+  /** Highest offset handled (and resolved) per topic/partition. */
+  private readonly done = new Map<string, bigint>();
+
+  constructor(
+    private readonly bus: KafkaEventBus,
+    private readonly consumer: Consumer,
+    private readonly options: SubscriptionOptions,
+  ) {
+    this.group = options.group;
+  }
+
+  async start() {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+    const max = this.options.maxBatchSize ?? 500;
+    await this.consumer.run({
+      autoCommit: true,
+      autoCommitInterval: 1000,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+        for (let i = 0; i < batch.messages.length; i += max) {
+          if (!isRunning() || isStale()) return;
+          const slice = batch.messages.slice(i, i + max);
+          await this.handleSlice(batch.topic, batch.partition, slice);
+          resolveOffset(slice[slice.length - 1].offset);
+          this.done.set(`${batch.topic}/${batch.partition}`, BigInt(slice[slice.length - 1].offset));
+          await commitOffsetsIfNecessary();
+          await heartbeat();
+        }
+      },
+    });
+  }
+
+  private async handleSlice(topic: string, partition: number, messages: KafkaMessage[]) {
+    const delivered: DeliveredEvent[] = [];
+    const dead: { m: KafkaMessage; reason: string; attempts: number }[] = [];
+    for (const m of messages) {
+      try {
+        delivered.push({ event: parseEvent(m.value ?? ''), topic, partition, offset: m.offset, headers: headersToStrings(m.headers as Record<string, Buffer | string | undefined>) });
+      } catch (err) {
+        dead.push({ m, reason: errorText(err), attempts: 0 });
+      }
+    }
+    if (delivered.length > 0) {
+      const tracer = trace.getTracer('observatoire-event-bus');
+      await tracer.startActiveSpan(
+        `${topic} process`,
+        { kind: SpanKind.CONSUMER, links: linksFromHeaders(delivered.map((d) => d.headers)), attributes: { 'messaging.system': 'kafka', 'messaging.consumer.group.name': this.group, 'messaging.destination.partition.id': String(partition), 'messaging.batch.message_count': delivered.length } },
+        async (span) => {
+          try {
+            const failed = await handleWithRetries(this.options.handler, delivered, {
+              maxAttempts: this.options.maxAttempts ?? 5,
+              retryBackoffMs: this.options.retryBackoffMs ?? 200,
+            });
+            for (const f of failed) dead.push({ m: messages.find((x) => x.offset === f.delivered.offset)!, reason: f.reason, attempts: f.attempts });
+          } finally {
+            span.end();
+          }
+        },
+      );
+    }
+    if (dead.length > 0) {
+      await this.bus.publishRaw(
+        deadLetterTopic(topic, this.group),
+        dead.map(({ m, reason, attempts }) => ({
+          key: m.key?.toString() ?? null,
+          value: m.value?.toString() ?? '',
+          headers: {
+            ...headersToStrings(m.headers as Record<string, Buffer | string | undefined>),
+            [HEADERS.dlqReason]: reason,
+            [HEADERS.dlqOriginalTopic]: topic,
+            [HEADERS.dlqOriginalOffset]: m.offset,
+            [HEADERS.dlqAttempts]: String(attempts),
+          },
+        })),
+      );
+    }
+  }
+
+  async drain(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (const topic of this.options.topics) {
+      const ends = await this.bus.topicEndOffsets(topic);
+      for (const [partition, high] of ends) {
+        const target = BigInt(high) - 1n;
+        if (target < 0n) continue;
+        for (;;) {
+          const done = this.done.get(`${topic}/${partition}`);
+          if (done !== undefined && done >= target) break;
+          // Another member of the group may own this partition: trust its committed offset.
+          const committed = (await this.bus.committedOffsets(this.group, topic)).get(partition);
+          if (committed !== undefined && BigInt(committed) - 1n >= target) break;
+          if (Date.now() > deadline) throw new Error(`drain timeout: group ${this.group} on ${topic}[${partition}] at ${done ?? 'none'}/${target}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+    this.bus.forget(this);
+  }
+}
