@@ -583,6 +583,10 @@ log4j.logger.kafka.request.logger=WARN
   return f;
 }
 
+function extraJavaOpts(envName) {
+  return (process.env[envName] || '').split(/\s+/).filter(Boolean);
+}
+
 function kafkaJvmArgs(c, f) {
   const legacy = Number(c.kafkaVersion.split('.')[0]) < 4;
   return [
@@ -595,6 +599,8 @@ function kafkaJvmArgs(c, f) {
     `-Djava.io.tmpdir=${ensureDir(join(f.dir, 'tmp'))}`,
     `-Dkafka.logs.dir=${f.logs}`,
     legacy ? `-Dlog4j.configuration=file:${f.log4j1}` : `-Dlog4j2.configurationFile=file:${f.log4j}`,
+    '-Dlog4j2.shutdownHookEnabled=false', // let Kafka log its own shutdown to the end
+    ...extraJavaOpts('KAFKA_JAVA_OPTS'),
     marker(c, 'kafka'),
     '-cp',
     `${f.lib}/*`,
@@ -959,6 +965,7 @@ async function startOpenSearch(c, log, opts) {
     '-Dlog4j2.disable.jmx=true',
     '-Djava.locale.providers=SPI,COMPAT',
     `-Djava.io.tmpdir=${ensureDir(join(f.dir, 'tmp'))}`,
+    ...extraJavaOpts('OPENSEARCH_JAVA_OPTS'),
     marker(c, 'opensearch'),
     '-cp',
     `${f.lib}/*`,
@@ -1143,7 +1150,7 @@ async function upOne(c, name, log, opts) {
       throw new StackError(`${name}: the running process (pid ${existing}) is not healthy (${w.reason}); run \`node deploy/local/stack.mjs down ${name}\` and retry\n${logTails(engineLogs(c, name))}`);
     }
     rmSync(pidFile(c, name), { force: true });
-    if (name !== 'postgres') await fetchJars(c, name, log);
+    if (name !== 'postgres' && !opts.fetched) await fetchJars(c, name, log);
     await assertPortsFree(name, ports(c, name));
     const t0 = Date.now();
     log(`${name}: starting…`);
@@ -1165,8 +1172,11 @@ export async function up(names, opts = {}) {
   const list = normalizeNames(names);
   ensureDir(c.stackDir);
   if (list.some((n) => n !== 'postgres')) findJava(17);
+  // pre-flight: a port held by a foreign process fails before anything is started
+  for (const n of list) if (!ownedPid(c, n)) await assertPortsFree(n, ports(c, n));
   // fetch first, one Maven at a time, then start
   await fetch_(list, { ...opts, log });
+  opts = { ...opts, fetched: true };
   const parallel = opts.parallel ?? process.env.OBSERVATOIRE_STACK_PARALLEL !== '0';
   const out = {};
   const errors = [];

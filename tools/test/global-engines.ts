@@ -1,29 +1,28 @@
 import type { TestProject } from 'vitest/node';
+import type { EngineInfo } from './engines.mjs';
 
 /**
- * Starts the real engines (Kafka, PostgreSQL, OpenSearch) once for the whole run, through the
- * project's own scripts (deploy/local/stack.mjs), and stops those this run started.
- * Connection info reaches test files through `inject('engines')`.
+ * Provides the real engines (Kafka, PostgreSQL, OpenSearch) to integration and end-to-end tests.
+ * `npm test` (tools/test/run-all.mjs) starts them once and passes their addresses in
+ * OBSERVATOIRE_TEST_ENGINES; a test file run alone starts them here through the project's own
+ * scripts (deploy/local/stack.mjs) and stops what it started.
  */
-let stop: (() => Promise<void>) | undefined;
-
 export default async function setup(project: TestProject) {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const given = process.env.OBSERVATOIRE_TEST_ENGINES;
+  if (given) {
+    project.provide('engines', JSON.parse(given) as EngineInfo);
+    return;
+  }
   const engines = await import('./engines.mjs');
   const info = await engines.startEngines();
   project.provide('engines', info);
-  stop = engines.stopEngines;
   return async () => {
-    await stop?.();
+    await engines.stopEngines();
   };
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    engines: {
-      kafka: { brokers: string[] };
-      opensearch: { url: string };
-      postgres: { url: string; host: string; port: number; user: string; password: string };
-    };
+    engines: EngineInfo;
   }
 }

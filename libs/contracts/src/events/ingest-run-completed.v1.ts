@@ -9,9 +9,9 @@ export const FileSummarySchema = z.object({
   accepted: z.number().int().nonnegative(),
   flagged: z.number().int().nonnegative(),
   quarantined: z.number().int().nonnegative(),
+  /** Records that brought nothing new (same contract already known, from this or another source). */
   duplicates: z.number().int().nonnegative(),
-  published: z.number().int().nonnegative(),
-  error: z.string().nullable(),
+  errors: z.array(z.string()),
 });
 export type FileSummary = z.infer<typeof FileSummarySchema>;
 
@@ -23,6 +23,9 @@ export const IngestRunCompletedDataV1 = z.object({
   startedAt: z.string(),
   finishedAt: z.string(),
   files: z.array(FileSummarySchema),
+  /** Contracts published by the run: publication happens once per run, after every file is folded. */
+  published: z.number().int().nonnegative(),
+  unchanged: z.number().int().nonnegative(),
 });
 export const IngestRunCompletedV1 = envelopeSchema(INGEST_RUN_COMPLETED, 1, IngestRunCompletedDataV1);
 export type IngestRunCompletedV1 = z.infer<typeof IngestRunCompletedV1>;

@@ -158,3 +158,24 @@ export function decodeCursor(engine: string, sort: { field: SortField; order: So
   }
   return payload.v;
 }
+
+export const SuggestQuerySchema = z.strictObject({
+  prefix: z
+    .string()
+    .trim()
+    .min(1, 'prefix: at least one character')
+    .max(100, 'prefix: at most 100 characters')
+    .refine((s) => /[\p{L}\p{N}]/u.test(s), 'prefix: needs a letter or a digit'),
+  limit: z.number().int().min(1).max(50).default(10),
+});
+export type SuggestQuery = z.output<typeof SuggestQuerySchema>;
+
+export function parseSuggestQuery(prefix: unknown, limit?: unknown): SuggestQuery {
+  const result = SuggestQuerySchema.safeParse({ prefix, limit });
+  if (!result.success) {
+    throw new SearchQueryInvalidError(
+      result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+    );
+  }
+  return result.data;
+}

@@ -31,7 +31,7 @@ export interface ScanError {
 export type ScanEvent = ScannedItem | ScanError;
 
 const TARGET_ARRAYS = new Set(['marches', 'marches.marche', 'marches.contrat-concession']);
-const ENVELOPE_CONTAINERS = new Set(['', 'marches', 'marches.marche', 'marches.contrat-concession']);
+const SINGLE_ITEM_PATHS = new Set(['marches.marche', 'marches.contrat-concession']);
 export const MAX_ITEM_BYTES = 64 * 1024 * 1024;
 
 type FrameState = 'keyOrEnd' | 'key' | 'colon' | 'value' | 'valueOrEnd' | 'commaOrEnd';
@@ -55,12 +55,12 @@ interface Capture {
   size: number;
 }
 
-const WS = new Set([0x20, 0x09, 0x0a, 0x0d, 0xfeff]);
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
 function isWhitespace(b: number): boolean {
-  return WS.has(b) || (b < 0x20 && b !== 0x00 ? true : false);
+  // Control characters between tokens are tolerated like whitespace.
+  return b <= 0x20;
 }
 
 export class JsonItemScanner {
@@ -117,7 +117,6 @@ export class JsonItemScanner {
   end(): ScanEvent[] {
     this.events = [];
     if (this.failed) return this.events;
-    if (this.capture && this.capture.scalar === 'bare' && this.stack.length === 0) this.capture = null;
     if (this.capture || !this.rootDone) {
       const partial = this.capture?.keep ? Buffer.concat(this.capture.parts) : null;
       const inItem = this.capture?.keep ? ' inside a record' : '';
@@ -197,23 +196,24 @@ export class JsonItemScanner {
 
   private startValue(frame: Frame, b: number, at: number): boolean {
     const childPath = frame.type === 'object' ? (frame.path ? `${frame.path}.${frame.key}` : frame.key) : frame.path;
-    const isItem = frame.type === 'array' && TARGET_ARRAYS.has(frame.path);
-    if (!isItem && (b === 0x7b || b === 0x5b) && ENVELOPE_CONTAINERS.has(childPath) && frame.type === 'object') {
-      const isTargetArray = TARGET_ARRAYS.has(childPath);
-      if ((b === 0x5b) === isTargetArray || childPath === 'marches') {
-        this.stack.push({ type: b === 0x7b ? 'object' : 'array', path: childPath, state: b === 0x7b ? 'keyOrEnd' : 'valueOrEnd', key: '' });
-        this.consumeOpening = true;
-        return false;
-      }
+    if (frame.type === 'object' && b === 0x7b && childPath === 'marches') {
+      this.stack.push({ type: 'object', path: childPath, state: 'keyOrEnd', key: '' });
+      return false;
+    }
+    if (frame.type === 'object' && b === 0x5b && TARGET_ARRAYS.has(childPath)) {
+      this.stack.push({ type: 'array', path: childPath, state: 'valueOrEnd', key: '' });
+      return false;
     }
     if (b === 0x7d || b === 0x5d || b === 0x2c || b === 0x3a) {
       this.fail('SYNTAX_ERROR', `expected a value in "${childPath || '(root)'}", found ${describe(b)}`, at);
       return false;
     }
+    // Items: every value of a target array, or a lone object where a 2022 array was expected.
+    const isItem = frame.type === 'array' || (b === 0x7b && SINGLE_ITEM_PATHS.has(childPath));
     frame.state = 'commaOrEnd';
     this.capture = {
       keep: isItem,
-      arrayPath: frame.path,
+      arrayPath: childPath,
       scalar: b === 0x7b || b === 0x5b ? 'container' : b === QUOTE ? 'string' : 'bare',
       byteOffset: at,
       line: this.line,
@@ -225,8 +225,6 @@ export class JsonItemScanner {
     };
     return true;
   }
-
-  private consumeOpening = false;
 
   /** Scans a captured value from `start`; returns the index just after it, or -1 if it goes on in the next chunk. */
   private scanCapture(buf: Buffer, start: number): number {

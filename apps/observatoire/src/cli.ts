@@ -1,0 +1,77 @@
+import 'reflect-metadata';
+import { Command, Option } from 'commander';
+import { ConfigError, loadConfig } from '@observatoire/platform';
+import { ingestCommand, printSummary } from './commands/ingest.command';
+import { startCommand } from './commands/start.command';
+import { migrateAll, SERVICE_NAMES, type ServiceName } from './compose/services';
+
+function parseServices(value: string): ServiceName[] {
+  if (value === 'all') return [...SERVICE_NAMES];
+  const names = value.split(',').map((s) => s.trim());
+  for (const n of names) if (!(SERVICE_NAMES as readonly string[]).includes(n)) throw new Error(`unknown service "${n}" (expected ${SERVICE_NAMES.join(', ')} or all)`);
+  return names as ServiceName[];
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command();
+  program.name('observatoire').description('Observatoire de la commande publique bretonne').showHelpAfterError();
+
+  program
+    .command('start')
+    .description("démarre l'observatoire (profil embarqué par défaut : un seul processus, données sous OBSERVATOIRE_DATA_DIR)")
+    .addOption(new Option('--service <names>', 'services à lancer : all, ou liste ingest,catalog,search,analytics').default('all'))
+    .option('--port <port>', 'port HTTP (PORT)')
+    .option('--no-seed', "n'intègre pas l'échantillon breton au premier démarrage")
+    .option('--no-migrate', 'ne lance pas les migrations avant le démarrage')
+    .action(async (o: { service: string; port?: string; seed: boolean; migrate: boolean }) => {
+      const config = loadConfig(process.env, { PORT: o.port, OBSERVATOIRE_SEED: o.seed ? undefined : 'false' });
+      await startCommand(config, parseServices(o.service), { migrate: o.migrate });
+    });
+
+  program
+    .command('ingest')
+    .description('intègre des fichiers DECP (JSON/XML 2019 et 2022, CSV decp.info, .gz), des répertoires ou des URL')
+    .argument('<inputs...>', 'fichiers, répertoires ou URL')
+    .option('--json', 'imprime le bilan JSON sur la sortie standard', false)
+    .option('--source <source>', 'source logique des données (plateforme, flux…)', 'cli')
+    .action(async (inputs: string[], o: { json: boolean; source: string }) => {
+      const config = loadConfig();
+      const summary = await ingestCommand(config, inputs, o);
+      printSummary(summary, o.json);
+    });
+
+  program
+    .command('migrate')
+    .description('applique les migrations des bases des services')
+    .addOption(new Option('--service <names>', 'services').default('all'))
+    .action(async (o: { service: string }) => {
+      const done = await migrateAll(loadConfig(), parseServices(o.service));
+      process.stdout.write(JSON.stringify({ applied: done }, null, 2) + '\n');
+    });
+
+  program
+    .command('generate')
+    .description('écrit des DECP SYNTHÉTIQUES déterministes (benchmarks)')
+    .requiredOption('--contracts <n>', 'nombre de contrats')
+    .option('--seed <n>', 'graine', '42')
+    .addOption(new Option('--shape <shape>', 'forme').choices(['decp-2022-json', 'decp-info-csv']).default('decp-2022-json'))
+    .requiredOption('--out <file>', 'fichier de sortie (.gz pour compresser)')
+    .action(async (o: { contracts: string; seed: string; shape: 'decp-2022-json' | 'decp-info-csv'; out: string }) => {
+      const { generateCommand } = await import('./commands/generate.command');
+      await generateCommand({ contracts: Number(o.contracts), seed: Number(o.seed), shape: o.shape, out: o.out });
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigError) process.stderr.write(`observatoire: ${e.message}\n`);
+    else process.stderr.write(`observatoire: ${(e as Error).message}\n`);
+    if (process.env.DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    return 1;
+  }
+}
+
+void main(process.argv).then((code) => {
+  if (code !== 0) process.exit(code);
+});

@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type DynamicModule, type INestApplication, Module, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ApiExceptionFilter, EventBusTransport, PlatformModule, type EventBus, type ObservatoireConfig } from '@observatoire/platform';
+import { IngestModule } from '@observatoire/ingest';
+import express from 'express';
+import type { Logger } from 'pino';
+import { createEventBus } from './event-bus.factory';
+import { NestPinoLogger } from './logger';
+import { SERVICES, type ServiceName } from './services';
+
+export interface Observatoire {
+  app: INestApplication;
+  bus: EventBus;
+  transport: EventBusTransport;
+  /** Wait until every consumer of this process has handled what was published so far. */
+  drain(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const WEB_ROOT = resolve(__dirname, '../web/public');
+
+/**
+ * Composes the observatory: the given services as NestJS modules in one hybrid process (HTTP + their
+ * consumers on the event bus). The embedded profile runs all four in one process over the embedded
+ * log, SQLite and the embedded search engine; the distributed profile runs one service per process
+ * over Kafka, PostgreSQL and Elasticsearch/OpenSearch.
+ */
+export async function createObservatoire(config: ObservatoireConfig, services: ServiceName[], logger: Logger, opts: { serveWeb?: boolean } = {}): Promise<Observatoire> {
+  const bus = createEventBus(config, `observatoire-${services.join('-')}`, (l, m) => logger[l as 'info' | 'warn' | 'error']?.(m));
+  const imports: DynamicModule[] = [PlatformModule.forRoot({ bus, config })];
+  for (const name of services) imports.push(await SERVICES[name].module(config));
+  if (services.includes('ingest')) imports.push(IngestModule.register({ databaseUrl: config.databases.ingest, adminTokens: config.adminTokens }));
+
+  @Module({ imports })
+  class ObservatoireRootModule {}
+
+  const app = await NestFactory.create(ObservatoireRootModule as Type<unknown>, { bodyParser: false, logger: new NestPinoLogger(logger), abortOnError: false });
+  app.enableShutdownHooks();
+  const json = express.json({ limit: '1mb' });
+  app.use('/api', (req: express.Request, res: express.Response, next: express.NextFunction) => (req.path.startsWith('/ingest/uploads') ? next() : json(req, res, next)));
+  app.use(securityHeaders);
+  app.setGlobalPrefix('api');
+  app.useGlobalFilters(new ApiExceptionFilter());
+  if (opts.serveWeb !== false && existsSync(WEB_ROOT)) {
+    app.use(express.static(WEB_ROOT, { index: 'index.html', maxAge: '5m' }));
+    app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
+      if (req.method !== 'GET' || req.path.startsWith('/api') || req.path.includes('.')) return next();
+      res.sendFile(join(WEB_ROOT, 'index.html'));
+    });
+  }
+  const transport = new EventBusTransport(bus);
+  app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
+  await app.init();
+  await app.startAllMicroservices();
+  return {
+    app,
+    bus,
+    transport,
+    drain: (t) => transport.drain(t),
+    close: async () => {
+      await app.close();
+      await bus.close();
+    },
+  };
+}
+
+function securityHeaders(_req: express.Request, res: express.Response, next: express.NextFunction) {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'SAMEORIGIN');
+  res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
+  res.setHeader(
+    'Content-Security-Policy',
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'",
+  );
+  next();
+}

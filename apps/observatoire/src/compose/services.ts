@@ -1,0 +1,44 @@
+import type { DynamicModule } from '@nestjs/common';
+import type { MikroORM } from '@mikro-orm/core';
+import type { ObservatoireConfig } from '@observatoire/platform';
+import { createIngestOrm, migrateIngest } from '@observatoire/ingest';
+
+export const SERVICE_NAMES = ['ingest', 'catalog', 'search', 'analytics'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export interface ServiceDescriptor {
+  /** The service's Nest module (ingest is added by the composition itself). */
+  module(config: ObservatoireConfig): Promise<DynamicModule>;
+  /** Apply the service's migrations (explicit step: `observatoire migrate`, and the start scripts). */
+  migrate?(config: ObservatoireConfig): Promise<string[]>;
+}
+
+async function withOrm(create: () => Promise<MikroORM>, run: (orm: MikroORM) => Promise<string[]>): Promise<string[]> {
+  const orm = await create();
+  try {
+    return await run(orm);
+  } finally {
+    await orm.close();
+  }
+}
+
+const emptyModule = async (): Promise<DynamicModule> => ({ module: class EmptyModule {} });
+
+export const SERVICES: Record<ServiceName, ServiceDescriptor> = {
+  ingest: {
+    module: emptyModule,
+    migrate: (c) => withOrm(() => createIngestOrm(c.databases.ingest), migrateIngest),
+  },
+  catalog: { module: emptyModule },
+  search: { module: emptyModule },
+  analytics: { module: emptyModule },
+};
+
+export async function migrateAll(config: ObservatoireConfig, services: readonly ServiceName[]): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const s of services) {
+    const m = SERVICES[s].migrate;
+    if (m) out[s] = await m(config);
+  }
+  return out;
+}

@@ -1,0 +1,95 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .union([z.boolean(), z.string()])
+  .transform((v) => (typeof v === 'boolean' ? v : ['1', 'true', 'yes', 'oui', 'on'].includes(v.toLowerCase())));
+
+const RawConfig = z.object({
+  OBSERVATOIRE_PROFILE: z.enum(['embedded', 'distributed']).default('embedded'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  OBSERVATOIRE_DATA_DIR: z.string().default('./data'),
+  /** Seed the embedded observatory with the Breton sample shipped in the repository on first start. */
+  OBSERVATOIRE_SEED: bool.default(true),
+  KAFKA_BROKERS: z.string().optional(),
+  KAFKA_PARTITIONS: z.coerce.number().int().positive().default(3),
+  INGEST_DATABASE_URL: z.string().optional(),
+  CATALOG_DATABASE_URL: z.string().optional(),
+  ANALYTICS_DATABASE_URL: z.string().optional(),
+  SEARCH_URL: z.string().url().optional(),
+  SEARCH_ENGINE_FLAVOR: z.enum(['opensearch', 'elasticsearch']).default('opensearch'),
+  SEARCH_INDEX_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).default('observatoire'),
+  SEARCH_USERNAME: z.string().optional(),
+  SEARCH_PASSWORD: z.string().optional(),
+  SIRENE_API_URL: z.string().url().optional(),
+  /** Comma-separated admin API keys (`Authorization: Bearer <key>`). Without one, admin endpoints are closed. */
+  OBSERVATOIRE_ADMIN_TOKENS: z.string().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface ObservatoireConfig {
+  profile: 'embedded' | 'distributed';
+  port: number;
+  host: string;
+  dataDir: string;
+  seed: boolean;
+  kafka: { brokers: string[]; partitions: number } | null;
+  databases: { ingest: string; catalog: string; analytics: string };
+  search: { url: string; flavor: 'opensearch' | 'elasticsearch'; indexPrefix: string; username?: string; password?: string } | { embedded: string; indexPrefix: string };
+  sireneApiUrl: string | null;
+  adminTokens: string[];
+  otlpEndpoint: string | null;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Typed configuration that fails fast. Embedded profile: everything defaults under the data directory.
+ * Distributed profile: Kafka, every database and the search engine must be given explicitly — no
+ * silent fallback to a local default.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Record<string, string>> = {}): ObservatoireConfig {
+  const parsed = RawConfig.safeParse({ ...pickDefined(env), ...pickDefined(overrides) });
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const c = parsed.data;
+  const dataDir = isAbsolute(c.OBSERVATOIRE_DATA_DIR) ? c.OBSERVATOIRE_DATA_DIR : resolve(process.cwd(), c.OBSERVATOIRE_DATA_DIR);
+  if (c.OBSERVATOIRE_PROFILE === 'distributed') {
+    const missing = (['KAFKA_BROKERS', 'INGEST_DATABASE_URL', 'CATALOG_DATABASE_URL', 'ANALYTICS_DATABASE_URL', 'SEARCH_URL'] as const).filter((k) => !c[k]);
+    if (missing.length) throw new ConfigError(missing.map((k) => `${k} is required in the distributed profile`));
+  }
+  const sqlite = (name: string) => `sqlite:${join(dataDir, `${name}.db`)}`;
+  return {
+    profile: c.OBSERVATOIRE_PROFILE,
+    port: c.PORT,
+    host: c.HOST,
+    dataDir,
+    seed: c.OBSERVATOIRE_SEED,
+    kafka: c.KAFKA_BROKERS ? { brokers: c.KAFKA_BROKERS.split(',').map((s) => s.trim()).filter(Boolean), partitions: c.KAFKA_PARTITIONS } : null,
+    databases: {
+      ingest: c.INGEST_DATABASE_URL ?? sqlite('ingest'),
+      catalog: c.CATALOG_DATABASE_URL ?? sqlite('catalog'),
+      analytics: c.ANALYTICS_DATABASE_URL ?? sqlite('analytics'),
+    },
+    search: c.SEARCH_URL
+      ? { url: c.SEARCH_URL, flavor: c.SEARCH_ENGINE_FLAVOR, indexPrefix: c.SEARCH_INDEX_PREFIX, username: c.SEARCH_USERNAME, password: c.SEARCH_PASSWORD }
+      : { embedded: join(dataDir, 'search.db'), indexPrefix: c.SEARCH_INDEX_PREFIX },
+    sireneApiUrl: c.SIRENE_API_URL ?? null,
+    adminTokens: (c.OBSERVATOIRE_ADMIN_TOKENS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
+    logLevel: c.LOG_LEVEL,
+  };
+}
+
+function pickDefined(o: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== '') out[k] = v;
+  return out;
+}

@@ -1,0 +1,28 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import type { EventBus } from '../event-bus/event-bus.port';
+import type { ObservatoireConfig } from '../config/config';
+import { HealthRegistry, OpenApiRegistry, PlatformController } from './registries';
+import { EVENT_BUS } from './tokens';
+
+export const OBSERVATOIRE_CONFIG = Symbol.for('observatoire.config');
+
+/** Global providers every service module relies on: the event bus, config, health and OpenAPI registries. */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(options: { bus: EventBus; config: ObservatoireConfig }): DynamicModule {
+    const health = new HealthRegistry();
+    health.register('eventBus', () => options.bus.health());
+    return {
+      module: PlatformModule,
+      controllers: [PlatformController],
+      providers: [
+        { provide: EVENT_BUS, useValue: options.bus },
+        { provide: OBSERVATOIRE_CONFIG, useValue: options.config },
+        { provide: HealthRegistry, useValue: health },
+        OpenApiRegistry,
+      ],
+      exports: [EVENT_BUS, OBSERVATOIRE_CONFIG, HealthRegistry, OpenApiRegistry],
+    };
+  }
+}

@@ -1,0 +1,282 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/core';
+import {
+  contentHash,
+  createEvent,
+  TOPICS,
+  type Contract,
+  type ContractPublishedV1,
+  type FileSummary,
+  type RecordQuarantinedV1,
+} from '@observatoire/contracts';
+import type { EventBus } from '@observatoire/platform';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { mergeContracts, normaliseRecord, readRecords, type FileInput, type RawRecord } from '../../domain';
+import { ContractLedgerRepository } from '../../infrastructure/persistence/contract-ledger.repository';
+import { IngestRunRepository } from '../../infrastructure/persistence/ingest-run.repository';
+import { QuarantineRepository, type QuarantineEntry } from '../../infrastructure/persistence/quarantine.repository';
+import { emptyFileSummary, type IngestSummary } from './ingest-summary';
+
+export const INGEST_SOURCE = 'observatoire/ingest';
+
+export interface IngestOptions {
+  /** Logical source of the records (feed id, platform, "upload", "cli"). */
+  source: string;
+  /** What started the run: "cli", "upload", "feed:<id>", "seed". */
+  trigger: string;
+  correlationId?: string;
+  onProgress?: (p: { file: string; records: number }) => void;
+}
+
+export interface IngestTuning {
+  /** Records folded in memory before being staged in the ledger. */
+  stageBatch: number;
+  /** Contracts published per page in the publication phase. */
+  publishPage: number;
+}
+
+/** The provenance-free content of a contract: what a "real change" is measured on. */
+export function contractContentHash(c: Contract): string {
+  const { provenance: _p, ...content } = c;
+  return contentHash(content);
+}
+
+/**
+ * Ingest files into the ledger, then publish what really changed.
+ *
+ * Phase 1 streams every record of every file (bounded memory), normalises it, and folds accepted
+ * records into the ledger's staged state of their uid (several rows, files or sources of one contract
+ * fold into one state before anything is published). Quarantined records are stored and published as
+ * RecordQuarantined. Phase 2 pages through the staged contracts and publishes one ContractPublished per
+ * contract whose content hash changed, with a deterministic event id (uid, revision, hash), then marks
+ * it published. A crash between publish and mark republishes the same event ids: consumers dedupe.
+ */
+export class IngestFilesHandler {
+  private readonly tracer = trace.getTracer('observatoire-ingest');
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly bus: EventBus,
+    private readonly tuning: IngestTuning = { stageBatch: 1000, publishPage: 500 },
+  ) {}
+
+  /** True once any run has been recorded (used to seed the embedded observatory on first start only). */
+  async hasIngestedAnything(): Promise<boolean> {
+    return (await new IngestRunRepository(this.orm.em.fork()).latest(1)).length > 0;
+  }
+
+  async run(inputs: FileInput[], opts: IngestOptions): Promise<IngestSummary> {
+    const started = Date.now();
+    const runId = randomUUID();
+    const correlationId = opts.correlationId ?? runId;
+    await this.bus.ensureTopics([TOPICS.contracts, TOPICS.quarantine, TOPICS.ingestRuns]);
+    const runs = new IngestRunRepository(this.orm.em.fork());
+    await runs.start(runId, opts.trigger, new Date(started));
+
+    const perFile: FileSummary[] = [];
+    const errors: IngestSummary['errors'] = [];
+    for (const input of inputs) {
+      const fs = await this.tracer.startActiveSpan('ingest file', { attributes: { 'decp.file': input.name, 'decp.run_id': runId } }, async (span) => {
+        try {
+          return await this.ingestFile(input, runId, correlationId, opts);
+        } catch (e) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
+          const s = emptyFileSummary(input.name, opts.source);
+          s.errors.push(`${input.name}: ${(e as Error).message}`);
+          return s;
+        } finally {
+          span.end();
+        }
+      });
+      perFile.push(fs);
+      for (const message of fs.errors) errors.push({ file: fs.file, code: 'FILE_ERROR', message });
+    }
+
+    const { published, unchanged } = await this.tracer.startActiveSpan('publish staged contracts', async (span) => {
+      try {
+        return await this.publishStaged(runId, correlationId);
+      } finally {
+        span.end();
+      }
+    });
+    const summary: IngestSummary = {
+      runId,
+      files: inputs.length,
+      records: sum(perFile, 'records'),
+      accepted: sum(perFile, 'accepted'),
+      flagged: sum(perFile, 'flagged'),
+      quarantined: sum(perFile, 'quarantined'),
+      duplicates: sum(perFile, 'duplicates'),
+      published,
+      unchanged,
+      errors,
+      perFile,
+      durationMs: Date.now() - started,
+    };
+    const finished = new Date();
+    await runs.finish(runId, finished, summary);
+    await this.bus.publish(TOPICS.ingestRuns, [
+      createEvent(
+        'IngestRunCompleted',
+        { runId, trigger: opts.trigger, startedAt: new Date(started).toISOString(), finishedAt: finished.toISOString(), files: perFile, published, unchanged },
+        { source: INGEST_SOURCE, aggregateId: runId, aggregateVersion: 1, correlationId },
+      ),
+    ]);
+    return summary;
+  }
+
+  private async ingestFile(input: FileInput, runId: string, correlationId: string, opts: IngestOptions): Promise<FileSummary> {
+    const summary = emptyFileSummary(input.name, opts.source);
+    let staged: Contract[] = [];
+    let quarantined: { raw: RawRecord; entry: QuarantineEntry }[] = [];
+    for await (const raw of readRecords(input)) {
+      if (raw.problem?.level === 'file') {
+        summary.errors.push(raw.problem.message);
+        continue;
+      }
+      summary.format ??= raw.format;
+      summary.records++;
+      const outcome = normaliseRecord(raw, { source: opts.source });
+      if (outcome.status === 'quarantined') {
+        summary.quarantined++;
+        quarantined.push({
+          raw,
+          entry: {
+            id: quarantineId(opts.source, input.name, raw.position, outcome.raw),
+            source: opts.source,
+            file: input.name,
+            position: raw.position,
+            format: raw.format,
+            recordId: outcome.recordId,
+            acheteurId: outcome.acheteurId,
+            reasons: JSON.stringify(outcome.reasons),
+            raw: outcome.raw,
+            runId,
+          },
+        });
+      } else {
+        if (outcome.status === 'flagged') summary.flagged++;
+        else summary.accepted++;
+        staged.push(outcome.contract);
+      }
+      if (staged.length >= this.tuning.stageBatch) {
+        summary.duplicates += await this.stage(staged, runId);
+        staged = [];
+      }
+      if (quarantined.length >= this.tuning.stageBatch) {
+        await this.quarantine(quarantined, correlationId);
+        quarantined = [];
+      }
+      if (summary.records % 1000 === 0) opts.onProgress?.({ file: input.name, records: summary.records });
+    }
+    if (staged.length) summary.duplicates += await this.stage(staged, runId);
+    if (quarantined.length) await this.quarantine(quarantined, correlationId);
+    opts.onProgress?.({ file: input.name, records: summary.records });
+    return summary;
+  }
+
+  /** Fold a batch into the ledger's staged states. Returns how many records brought nothing new. */
+  private async stage(contracts: Contract[], runId: string): Promise<number> {
+    const em = this.orm.em.fork();
+    const ledger = new ContractLedgerRepository(em);
+    const uids = [...new Set(contracts.map((c) => c.uid))];
+    const rows = await ledger.load(uids);
+    const working = new Map<string, { state: Contract; hash: string; changed: boolean }>();
+    for (const uid of uids) {
+      const row = rows.get(uid);
+      const json = row?.stagedRun === runId ? row.stagedState : (row?.publishedState ?? null);
+      if (json) {
+        const state = JSON.parse(json) as Contract;
+        working.set(uid, { state, hash: contractContentHash(state), changed: false });
+      }
+    }
+    let duplicates = 0;
+    for (const c of contracts) {
+      const before = working.get(c.uid);
+      if (!before) {
+        working.set(c.uid, { state: c, hash: contractContentHash(c), changed: true });
+        continue;
+      }
+      const merged = mergeContracts(before.state, c);
+      const hash = contractContentHash(merged);
+      if (hash === before.hash) duplicates++;
+      const provenanceChanged = merged.provenance.length !== before.state.provenance.length;
+      working.set(c.uid, { state: merged, hash, changed: before.changed || hash !== before.hash || provenanceChanged });
+    }
+    await em.transactional(async (tx) => {
+      await new ContractLedgerRepository(tx).stage(
+        [...working.entries()].filter(([, w]) => w.changed).map(([uid, w]) => ({ uid, stagedState: JSON.stringify(w.state), runId })),
+      );
+    });
+    return duplicates;
+  }
+
+  private async quarantine(items: { raw: RawRecord; entry: QuarantineEntry }[], correlationId: string) {
+    const em = this.orm.em.fork();
+    const fresh = await new QuarantineRepository(em).record(items.map((i) => i.entry));
+    const events: RecordQuarantinedV1[] = items
+      .filter((i) => fresh.has(i.entry.id))
+      .map((i) =>
+        createEvent(
+          'RecordQuarantined',
+          {
+            source: i.entry.source,
+            file: i.entry.file,
+            position: i.entry.position,
+            format: i.raw.format,
+            recordId: i.entry.recordId,
+            acheteurId: i.entry.acheteurId,
+            reasons: JSON.parse(i.entry.reasons),
+            raw: i.entry.raw,
+          },
+          { source: INGEST_SOURCE, aggregateId: i.entry.id, aggregateVersion: 1, correlationId, idParts: [i.entry.id] },
+        ),
+      );
+    await this.bus.publish(TOPICS.quarantine, events);
+  }
+
+  private async publishStaged(runId: string, correlationId: string): Promise<{ published: number; unchanged: number }> {
+    let after: string | null = null;
+    let published = 0;
+    let unchanged = 0;
+    for (;;) {
+      const em = this.orm.em.fork();
+      const ledger = new ContractLedgerRepository(em);
+      const page = await ledger.stagedPage(runId, after, this.tuning.publishPage);
+      if (page.length === 0) break;
+      after = page[page.length - 1].uid;
+      const events: ContractPublishedV1[] = [];
+      const marks: { uid: string; revision: number; contentHash: string; publishedState: string }[] = [];
+      for (const row of page) {
+        const state = JSON.parse(row.stagedState!) as Contract;
+        const hash = contractContentHash(state);
+        if (hash === row.contentHash) {
+          unchanged++;
+          marks.push({ uid: row.uid, revision: row.revision, contentHash: hash, publishedState: row.stagedState! });
+          continue;
+        }
+        const revision = row.revision + 1;
+        events.push(
+          createEvent(
+            'ContractPublished',
+            { contract: state, contentHash: hash, supersedes: row.revision > 0 ? row.revision : null },
+            { source: INGEST_SOURCE, aggregateId: row.uid, aggregateVersion: revision, correlationId, idParts: [row.uid, String(revision), hash] },
+          ),
+        );
+        marks.push({ uid: row.uid, revision, contentHash: hash, publishedState: row.stagedState! });
+      }
+      await this.bus.publish(TOPICS.contracts, events);
+      await em.transactional(async (tx) => new ContractLedgerRepository(tx).markPublished(marks));
+      published += events.length;
+    }
+    return { published, unchanged };
+  }
+}
+
+function quarantineId(source: string, file: string, position: number, raw: string): string {
+  return createHash('sha256').update(`${source}\u001f${file}\u001f${position}\u001f${raw}`).digest('hex');
+}
+
+function sum(rows: FileSummary[], key: 'records' | 'accepted' | 'flagged' | 'quarantined' | 'duplicates'): number {
+  return rows.reduce((a, r) => a + r[key], 0);
+}

@@ -1,0 +1,1 @@
+export const INGEST_ORM = Symbol.for('observatoire.ingest.orm');

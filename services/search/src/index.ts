@@ -1,0 +1,11 @@
+export * from './domain/search.errors';
+export * from './domain/search-document';
+export * from './domain/search-query';
+export * from './domain/search-result';
+export * from './domain/search-index.port';
+export { analyzeFrench, frenchTerms, foldAscii, normaliseName, ANALYZER_VERSION } from './domain/french-analyzer';
+export { highlightTerms } from './domain/highlight';
+export { ElasticsearchSearchIndex, type ElasticsearchSearchIndexConfig, type SearchEngineFlavor } from './infrastructure/elasticsearch/elasticsearch-search-index';
+export { OpenSearchCompatibleTransport } from './infrastructure/elasticsearch/opensearch-compatible-transport';
+export { EmbeddedSearchIndex, type EmbeddedSearchIndexConfig } from './infrastructure/embedded/embedded-search-index';
+export * from './search-index.factory';

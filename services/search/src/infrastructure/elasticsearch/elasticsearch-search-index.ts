@@ -1,0 +1,551 @@
+import { Client, errors, type estypes } from '@elastic/elasticsearch';
+import type { OrganisationProfile } from '@observatoire/contracts';
+import { applyOrganisationProfile, type ContractSearchDocument } from '../../domain/search-document';
+import type {
+  OrganisationUpdateReport,
+  ReindexReport,
+  SearchIndex,
+  SearchIndexHealth,
+  UpsertFailure,
+  UpsertReport,
+} from '../../domain/search-index.port';
+import {
+  decodeCursor,
+  effectiveSort,
+  encodeCursor,
+  parseSearchQuery,
+  parseSuggestQuery,
+  type FacetName,
+  type SearchQuery,
+  type SearchQueryInput,
+  type SortField,
+  type SortOrder,
+  type TerritoryFilter,
+} from '../../domain/search-query';
+import {
+  contractLink,
+  orderBuckets,
+  summarise,
+  type Facets,
+  type OrganisationSuggestion,
+  type SearchResult,
+} from '../../domain/search-result';
+import { SearchCursorInvalidError, SearchEngineError } from '../../domain/search.errors';
+import { HIGHLIGHT_POST, HIGHLIGHT_PRE } from '../../domain/highlight';
+import { CONTRACTS_INDEX_MAPPINGS, CONTRACTS_INDEX_SETTINGS } from './contracts-index.mapping';
+import { OpenSearchCompatibleTransport } from './opensearch-compatible-transport';
+
+export type SearchEngineFlavor = 'opensearch' | 'elasticsearch';
+
+export interface ElasticsearchSearchIndexConfig {
+  url: string;
+  /** Explicit compatibility mode: opensearch drops the Elastic product check and vendored media types. */
+  flavor: SearchEngineFlavor;
+  /** Every index name starts with it (tests use their own): alias `<prefix>-contracts`, indices `<prefix>-contracts-v<n>`. */
+  indexPrefix: string;
+  username?: string;
+  password?: string;
+  /** Documents per bulk request. */
+  batchSize?: number;
+  /** Bulk requests in flight at once. */
+  concurrency?: number;
+  requestTimeoutMs?: number;
+}
+
+const ENGINE = 'es';
+const FACET_FIELDS: Record<Exclude<FacetName, 'supplierCategorie'>, string> = {
+  purchaseType: 'purchaseType',
+  cpvDivision: 'cpvDivision',
+  buyerDepartement: 'buyer.departement',
+  buyerType: 'buyer.type',
+  procedure: 'procedure',
+  year: 'year',
+};
+const TEXT_FIELDS = ['objet^3', 'buyer.nom', 'titulaires.nom', 'cpvLabel'];
+/** Nulls last in both directions, with missing values that survive a JSON round trip (no Long.MAX). */
+const MISSING: Record<'date' | 'amount', Record<SortOrder, string | number>> = {
+  date: { asc: '9999-12-31', desc: '1000-01-01' },
+  amount: { asc: 1e308, desc: -1e308 },
+};
+
+type Query = estypes.QueryDslQueryContainer;
+
+function territoryFilters(prefix: string, t: TerritoryFilter | undefined): Query[] {
+  if (!t) return [];
+  const out: Query[] = [];
+  if (t.epci) out.push({ terms: { [`${prefix}.epci`]: t.epci } });
+  if (t.departement) out.push({ terms: { [`${prefix}.departement`]: t.departement } });
+  if (t.region) out.push({ terms: { [`${prefix}.region`]: t.region } });
+  if (t.bretagne !== undefined) out.push({ term: { [`${prefix}.bretagne`]: t.bretagne } });
+  return out;
+}
+
+/** Filters built from validated values only: term/terms/range/prefix/nested, never query_string. */
+export function buildFilters(q: SearchQuery): Query[] {
+  const f = q.filters;
+  const out: Query[] = [];
+  if (f.buyer) {
+    out.push({
+      bool: {
+        should: f.buyer.map((b) => ({ term: { [b.length === 14 ? 'buyer.siret' : 'buyer.siren']: b } })),
+        minimum_should_match: 1,
+      },
+    });
+  }
+  if (f.buyerType) out.push({ terms: { 'buyer.type': f.buyerType } });
+  out.push(...territoryFilters('buyer', f.buyerTerritory));
+  if (f.supplierTerritory || f.supplierCategorie) {
+    const inner = territoryFilters('titulaires', f.supplierTerritory);
+    if (f.supplierCategorie) inner.push({ terms: { 'titulaires.categorie': f.supplierCategorie } });
+    out.push({ nested: { path: 'titulaires', query: { bool: { filter: inner } } } });
+  }
+  if (f.cpv) {
+    out.push({ bool: { should: f.cpv.map((p) => ({ prefix: { codeCPV: p } })), minimum_should_match: 1 } });
+  }
+  if (f.purchaseType) out.push({ terms: { purchaseType: f.purchaseType } });
+  if (f.nature) out.push({ terms: { nature: f.nature } });
+  if (f.procedure) out.push({ terms: { procedure: f.procedure } });
+  if (f.notificationDate) {
+    out.push({ range: { dateNotification: { gte: f.notificationDate.min, lte: f.notificationDate.max } } });
+  }
+  if (f.amount) out.push({ range: { amount: { gte: f.amount.min, lte: f.amount.max } } });
+  const flags: [boolean | undefined, string][] = [
+    [f.considerationSociale, 'considerationSociale'],
+    [f.considerationEnvironnementale, 'considerationEnvironnementale'],
+    [f.innovation, 'marcheInnovant'],
+    [f.subcontracting, 'sousTraitanceDeclaree'],
+    [f.singleBid, 'singleBid'],
+  ];
+  for (const [value, field] of flags) if (value !== undefined) out.push({ term: { [field]: value } });
+  return out;
+}
+
+function sortClause(field: SortField, order: SortOrder): estypes.SortCombinations[] {
+  switch (field) {
+    case 'relevance':
+      return [{ _score: { order: 'desc' } }, { uid: { order: 'asc' } }];
+    case 'date':
+      return [{ dateNotification: { order, missing: MISSING.date[order] } }, { uid: { order: 'asc' } }];
+    case 'amount':
+      return [{ amount: { order, missing: MISSING.amount[order] } }, { uid: { order: 'asc' } }];
+  }
+}
+
+function facetAggregations(names: FacetName[]): Record<string, estypes.AggregationsAggregationContainer> {
+  const aggs: Record<string, estypes.AggregationsAggregationContainer> = {};
+  for (const name of names) {
+    if (name === 'supplierCategorie') {
+      // nested → per category → back to the contract: each contract counted (and summed) once per category.
+      aggs[name] = {
+        nested: { path: 'titulaires' },
+        aggs: {
+          buckets: {
+            terms: { field: 'titulaires.categorie', size: 20 },
+            aggs: { contracts: { reverse_nested: {}, aggs: { amount: { sum: { field: 'amount' } } } } },
+          },
+        },
+      };
+    } else {
+      aggs[name] = { terms: { field: FACET_FIELDS[name], size: 200 }, aggs: { amount: { sum: { field: 'amount' } } } };
+    }
+  }
+  return aggs;
+}
+
+interface TermsBucket {
+  key: string | number;
+  doc_count: number;
+  amount?: { value: number | null };
+  contracts?: { doc_count: number; amount: { value: number | null } };
+}
+
+function readFacets(names: FacetName[], aggs: Record<string, unknown> | undefined): Facets {
+  const facets: Facets = {};
+  for (const name of names) {
+    const agg = aggs?.[name] as { buckets?: TermsBucket[] | { buckets: TermsBucket[] } } | undefined;
+    const raw = name === 'supplierCategorie' ? (agg?.buckets as { buckets: TermsBucket[] } | undefined)?.buckets : (agg?.buckets as TermsBucket[] | undefined);
+    facets[name] = orderBuckets(
+      (raw ?? []).map((b) =>
+        name === 'supplierCategorie'
+          ? { key: String(b.key), count: b.contracts?.doc_count ?? 0, amount: b.contracts?.amount.value ?? 0 }
+          : { key: String(b.key), count: b.doc_count, amount: b.amount?.value ?? 0 },
+      ),
+    );
+  }
+  return facets;
+}
+
+async function mapWithConcurrency<T, R>(items: T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Search index on Elasticsearch 8 or OpenSearch 2 through the @elastic/elasticsearch 8 client.
+ * Writes go to the alias `<prefix>-contracts`, which points at one versioned index at a time.
+ */
+export class ElasticsearchSearchIndex implements SearchIndex {
+  private readonly client: Client;
+  readonly alias: string;
+  private readonly batchSize: number;
+  private readonly concurrency: number;
+
+  constructor(private readonly config: ElasticsearchSearchIndexConfig) {
+    this.client = new Client({
+      node: config.url,
+      auth: config.username ? { username: config.username, password: config.password ?? '' } : undefined,
+      requestTimeout: config.requestTimeoutMs ?? 30_000,
+      ...(config.flavor === 'opensearch' ? { Transport: OpenSearchCompatibleTransport } : {}),
+    });
+    this.alias = `${config.indexPrefix}-contracts`;
+    this.batchSize = config.batchSize ?? 500;
+    this.concurrency = config.concurrency ?? 2;
+  }
+
+  private versionedName(n: number): string {
+    return `${this.alias}-v${n}`;
+  }
+
+  /** The versioned indices the alias points at (one, except inside a failed swap). */
+  private async aliasTargets(): Promise<string[]> {
+    try {
+      const res = await this.client.indices.getAlias({ name: this.alias });
+      return Object.keys(res);
+    } catch (err) {
+      if (err instanceof errors.ResponseError && err.statusCode === 404) return [];
+      throw this.engineError('alias lookup', err);
+    }
+  }
+
+  private async createVersionedIndex(name: string): Promise<void> {
+    await this.client.indices.create({
+      index: name,
+      settings: CONTRACTS_INDEX_SETTINGS as unknown as estypes.IndicesIndexSettings,
+      mappings: CONTRACTS_INDEX_MAPPINGS as unknown as estypes.MappingTypeMapping,
+    });
+  }
+
+  async ensureIndex(): Promise<void> {
+    if ((await this.aliasTargets()).length > 0) return;
+    const name = this.versionedName(1);
+    try {
+      if (!(await this.client.indices.exists({ index: name }))) await this.createVersionedIndex(name);
+      await this.client.indices.updateAliases({ actions: [{ add: { index: name, alias: this.alias, is_write_index: true } }] });
+    } catch (err) {
+      // Two processes racing to create the index: the loser finds it there.
+      if (err instanceof errors.ResponseError && err.body?.error?.type === 'resource_already_exists_exception') {
+        return this.ensureIndex();
+      }
+      throw this.engineError('ensureIndex', err);
+    }
+  }
+
+  async upsertMany(docs: ContractSearchDocument[]): Promise<UpsertReport> {
+    const reports = await mapWithConcurrency(chunk(docs, this.batchSize), this.concurrency, (batch) =>
+      this.bulkIndex(batch, 'external'),
+    );
+    return reports.reduce(
+      (acc, r) => ({ applied: acc.applied + r.applied, stale: acc.stale + r.stale, failed: [...acc.failed, ...r.failed] }),
+      { applied: 0, stale: 0, failed: [] as UpsertFailure[] },
+    );
+  }
+
+  /**
+   * `external`: applied only when strictly newer (upserts). `external_gte`: applied when not older
+   * (re-denormalising a document at the version it was read with: a newer write in between wins).
+   */
+  private async bulkIndex(docs: ContractSearchDocument[], versionType: 'external' | 'external_gte'): Promise<UpsertReport> {
+    const report: UpsertReport = { applied: 0, stale: 0, failed: [] };
+    if (docs.length === 0) return report;
+    const operations = docs.flatMap((doc) => [
+      { index: { _index: this.alias, _id: doc.uid, version: doc.version, version_type: versionType } },
+      doc,
+    ]);
+    let res: estypes.BulkResponse;
+    try {
+      res = await this.client.bulk({ operations });
+    } catch (err) {
+      throw this.engineError('bulk', err);
+    }
+    res.items.forEach((item, i) => {
+      const result = item.index;
+      const uid = docs[i].uid;
+      if (!result || (result.status >= 200 && result.status < 300)) report.applied++;
+      else if (result.status === 409) report.stale++;
+      else report.failed.push({ uid, reason: `${result.status} ${result.error?.type ?? ''}: ${result.error?.reason ?? ''}`.trim() });
+    });
+    return report;
+  }
+
+  /**
+   * Re-fetch every document naming the organisation and write it back re-denormalised, at the
+   * version it was read with (external_gte): versions stay the event's aggregateVersion, and a
+   * newer contract revision written in the meantime is never overwritten (409 → re-read, retry).
+   */
+  async updateOrganisation(profile: OrganisationProfile): Promise<OrganisationUpdateReport> {
+    await this.refresh(); // documents written just before must be visible to the lookup
+    const query: Query = {
+      bool: {
+        should: [
+          { term: { 'buyer.id': profile.id } },
+          { nested: { path: 'titulaires', query: { term: { 'titulaires.id': profile.id } } } },
+        ],
+        minimum_should_match: 1,
+      },
+    };
+    let updated = 0;
+    let after: estypes.SortResults | undefined;
+    for (;;) {
+      const res = await this.client.search<ContractSearchDocument>({
+        index: this.alias,
+        query,
+        size: this.batchSize,
+        sort: [{ uid: { order: 'asc' } }],
+        search_after: after,
+        track_total_hits: false,
+      });
+      const hits = res.hits.hits;
+      if (hits.length === 0) break;
+      updated += await this.rewriteWithProfile(
+        hits.map((h) => h._source as ContractSearchDocument),
+        profile,
+      );
+      after = hits[hits.length - 1].sort;
+      if (hits.length < this.batchSize) break;
+    }
+    return { updated };
+  }
+
+  private async rewriteWithProfile(docs: ContractSearchDocument[], profile: OrganisationProfile, attempt = 0): Promise<number> {
+    const report = await this.bulkIndex(docs.map((d) => applyOrganisationProfile(d, profile)), 'external_gte');
+    if (report.failed.length > 0) {
+      throw new SearchEngineError(`updateOrganisation ${profile.id}: ${report.failed.map((f) => `${f.uid} ${f.reason}`).join('; ')}`);
+    }
+    if (report.stale === 0) return report.applied;
+    if (attempt >= 3) throw new SearchEngineError(`updateOrganisation ${profile.id}: documents kept changing, gave up after 3 attempts`);
+    // Some documents got a newer version between read and write: read those again and retry.
+    const fresh = await this.client.mget<ContractSearchDocument>({ index: this.alias, ids: docs.map((d) => d.uid) });
+    const newer = fresh.docs
+      .map((d) => ('_source' in d && d._source ? d._source : null))
+      .filter((d): d is ContractSearchDocument => d !== null)
+      .filter((d) => docs.some((old) => old.uid === d.uid && d.version > old.version));
+    return report.applied + (await this.rewriteWithProfile(newer, profile, attempt + 1));
+  }
+
+  async search(input: SearchQueryInput): Promise<SearchResult> {
+    const q = parseSearchQuery(input);
+    const sort = effectiveSort(q);
+    let searchAfter: estypes.SortResults | undefined;
+    if (q.cursor) {
+      const values = decodeCursor(ENGINE, sort, q.cursor);
+      if (values.length !== 2 || !values.every((v) => typeof v === 'string' || typeof v === 'number')) {
+        throw new SearchCursorInvalidError('malformed position');
+      }
+      searchAfter = values as estypes.SortResults;
+    }
+    const must: Query[] = q.q
+      ? [
+          {
+            multi_match: {
+              query: q.q,
+              type: 'cross_fields',
+              operator: 'and',
+              fields: TEXT_FIELDS,
+              zero_terms_query: 'none',
+            },
+          },
+        ]
+      : [];
+    let res: estypes.SearchResponse<ContractSearchDocument>;
+    try {
+      res = await this.client.search<ContractSearchDocument>({
+        index: this.alias,
+        query: { bool: { must, filter: buildFilters(q) } },
+        size: q.size + 1,
+        sort: sortClause(sort.field, sort.order),
+        search_after: searchAfter,
+        track_total_hits: true,
+        track_scores: sort.field === 'relevance',
+        aggs: q.facets.length ? facetAggregations(q.facets) : undefined,
+        highlight:
+          q.highlight && q.q
+            ? {
+                encoder: 'html',
+                pre_tags: [HIGHLIGHT_PRE],
+                post_tags: [HIGHLIGHT_POST],
+                fields: { objet: { number_of_fragments: 0 } },
+              }
+            : undefined,
+      });
+    } catch (err) {
+      throw this.engineError('search', err);
+    }
+    const hits = res.hits.hits;
+    const hasMore = hits.length > q.size;
+    const page = hasMore ? hits.slice(0, q.size) : hits;
+    const items = page.map((h) => {
+      const doc = h._source as ContractSearchDocument;
+      return {
+        uid: doc.uid,
+        score: sort.field === 'relevance' ? (h._score ?? null) : null,
+        highlight: h.highlight?.objet?.[0] ?? null,
+        doc: summarise(doc),
+        link: contractLink(doc.uid),
+      };
+    });
+    const last = page[page.length - 1];
+    const nextCursor = hasMore && last?.sort ? encodeCursor(ENGINE, sort, last.sort) : null;
+    const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
+    return { total, items, facets: readFacets(q.facets, res.aggregations as Record<string, unknown> | undefined), nextCursor };
+  }
+
+  async suggestOrganisations(prefix: string, limit?: number): Promise<OrganisationSuggestion[]> {
+    const s = parseSuggestQuery(prefix, limit);
+    const digits = /^\d{3,14}$/.test(s.prefix) ? s.prefix : null;
+    const buyerMatch: Query = digits ? { prefix: { 'buyer.id': digits } } : { match: { 'buyer.nom.prefix': { query: s.prefix, operator: 'and' } } };
+    const supplierMatch: Query = digits
+      ? { prefix: { 'titulaires.id': digits } }
+      : { match: { 'titulaires.nom.prefix': { query: s.prefix, operator: 'and' } } };
+    const byId = (field: string, nameField: string): estypes.AggregationsAggregationContainer => ({
+      terms: { field, size: s.limit, order: [{ _count: 'desc' }, { _key: 'asc' }] },
+      aggs: { nom: { terms: { field: nameField, size: 1 } } },
+    });
+    const res = await this.client.search({
+      index: this.alias,
+      size: 0,
+      query: {
+        bool: {
+          should: [buyerMatch, { nested: { path: 'titulaires', query: supplierMatch } }],
+          minimum_should_match: 1,
+        },
+      },
+      aggs: {
+        buyers: { filter: buyerMatch, aggs: { ids: byId('buyer.id', 'buyer.nom.keyword') } },
+        suppliers: {
+          nested: { path: 'titulaires' },
+          aggs: { matching: { filter: supplierMatch, aggs: { ids: byId('titulaires.id', 'titulaires.nom.keyword') } } },
+        },
+      },
+    });
+    type IdBucket = { key: string; doc_count: number; nom: { buckets: { key: string }[] } };
+    const aggs = res.aggregations as unknown as {
+      buyers: { ids: { buckets: IdBucket[] } };
+      suppliers: { matching: { ids: { buckets: IdBucket[] } } };
+    };
+    const toSuggestion = (role: 'buyer' | 'supplier') => (b: IdBucket) => ({
+      id: b.key,
+      nom: b.nom.buckets[0]?.key ?? '',
+      role,
+      contracts: b.doc_count,
+    });
+    return [
+      ...aggs.buyers.ids.buckets.map(toSuggestion('buyer')),
+      ...aggs.suppliers.matching.ids.buckets.map(toSuggestion('supplier')),
+    ]
+      .filter((x) => x.nom !== '')
+      .sort((a, b) => b.contracts - a.contracts || a.nom.localeCompare(b.nom) || a.id.localeCompare(b.id))
+      .slice(0, s.limit);
+  }
+
+  async count(): Promise<number> {
+    try {
+      return (await this.client.count({ index: this.alias })).count;
+    } catch (err) {
+      throw this.engineError('count', err);
+    }
+  }
+
+  async refresh(): Promise<void> {
+    await this.client.indices.refresh({ index: this.alias });
+  }
+
+  /**
+   * Zero-downtime rebuild: copy into `-v<n+1>` (versions preserved), swap the alias atomically,
+   * then copy again whatever reached the old index during the first copy (external versioning
+   * keeps the newest), and delete the old index.
+   */
+  async reindex(): Promise<ReindexReport> {
+    const targets = await this.aliasTargets();
+    if (targets.length !== 1) throw new SearchEngineError(`reindex: alias ${this.alias} points at ${targets.length} indices`);
+    const from = targets[0];
+    const n = Number(/-v(\d+)$/.exec(from)?.[1] ?? 1);
+    const to = this.versionedName(n + 1);
+    try {
+      if (await this.client.indices.exists({ index: to })) await this.client.indices.delete({ index: to });
+      await this.createVersionedIndex(to);
+      const copy = () =>
+        this.client.reindex({
+          source: { index: from },
+          dest: { index: to, version_type: 'external' },
+          conflicts: 'proceed',
+          refresh: true,
+          wait_for_completion: true,
+        });
+      await copy();
+      await this.client.indices.updateAliases({
+        actions: [
+          { remove: { index: from, alias: this.alias } },
+          { add: { index: to, alias: this.alias, is_write_index: true } },
+        ],
+      });
+      await copy();
+      await this.client.indices.delete({ index: from });
+      return { from, to, documents: await this.count() };
+    } catch (err) {
+      throw this.engineError('reindex', err);
+    }
+  }
+
+  async drop(): Promise<void> {
+    try {
+      // Elasticsearch 8 refuses wildcard deletes (action.destructive_requires_name): resolve names first.
+      const found = await this.client.indices.get({ index: `${this.alias}-v*`, allow_no_indices: true, ignore_unavailable: true });
+      const names = Object.keys(found);
+      if (names.length > 0) await this.client.indices.delete({ index: names });
+    } catch (err) {
+      throw this.engineError('drop', err);
+    }
+  }
+
+  async health(): Promise<SearchIndexHealth> {
+    try {
+      const h = await this.client.cluster.health({ timeout: '5s' });
+      return {
+        status: h.status === 'red' ? 'down' : 'up',
+        engine: this.config.flavor,
+        detail: `cluster ${h.cluster_name} ${h.status}`,
+      };
+    } catch (err) {
+      return { status: 'down', engine: this.config.flavor, detail: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  private engineError(operation: string, err: unknown): Error {
+    if (err instanceof SearchEngineError || err instanceof SearchCursorInvalidError) return err;
+    const detail =
+      err instanceof errors.ResponseError
+        ? `${err.statusCode} ${JSON.stringify(err.body?.error?.root_cause?.[0] ?? err.body?.error ?? err.body).slice(0, 500)}`
+        : err instanceof Error
+          ? err.message
+          : String(err);
+    return new SearchEngineError(`${operation} on ${this.alias}: ${detail}`, { cause: err });
+  }
+}

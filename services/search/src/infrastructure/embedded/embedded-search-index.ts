@@ -1,0 +1,452 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { OrganisationProfile } from '@observatoire/contracts';
+import { ANALYZER_VERSION, frenchTerms, normaliseName } from '../../domain/french-analyzer';
+import { highlightTerms } from '../../domain/highlight';
+import { applyOrganisationProfile, type ContractSearchDocument } from '../../domain/search-document';
+import type {
+  OrganisationUpdateReport,
+  ReindexReport,
+  SearchIndex,
+  SearchIndexHealth,
+  UpsertReport,
+} from '../../domain/search-index.port';
+import {
+  decodeCursor,
+  effectiveSort,
+  encodeCursor,
+  parseSearchQuery,
+  parseSuggestQuery,
+  type FacetName,
+  type SearchQuery,
+  type SearchQueryInput,
+  type SortField,
+  type SortOrder,
+  type TerritoryFilter,
+} from '../../domain/search-query';
+import {
+  contractLink,
+  orderBuckets,
+  summarise,
+  type FacetBucket,
+  type Facets,
+  type OrganisationSuggestion,
+  type SearchResult,
+} from '../../domain/search-result';
+import { SearchCursorInvalidError } from '../../domain/search.errors';
+
+export interface EmbeddedSearchIndexConfig {
+  /** SQLite file path, or ':memory:' (tests). The directory is created when missing. */
+  file: string;
+}
+
+const ENGINE = 'sqlite';
+/** Stored in `meta`: bump when the table layout changes (the analyzer has its own version). */
+const SCHEMA_VERSION = 1;
+/** FTS5 column weights for bm25: objet counts three times an organisation name or a CPV label. */
+const BM25_WEIGHTS = '3.0, 1.0, 1.0';
+
+const bool = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 0);
+
+/** Column expression of the sort key; nulls always last, whatever the direction. */
+function sortKey(field: SortField, order: SortOrder): string {
+  switch (field) {
+    case 'relevance':
+      return 'h.rank'; // bm25: lower is better, so "desc" relevance is ascending rank
+    case 'date':
+      return order === 'asc' ? "IFNULL(c.date_notification, '~')" : "IFNULL(c.date_notification, '')";
+    case 'amount':
+      return order === 'asc' ? 'IFNULL(c.amount, 1e308)' : 'IFNULL(c.amount, -1e308)';
+  }
+}
+
+function keyDirection(field: SortField, order: SortOrder): 'ASC' | 'DESC' {
+  if (field === 'relevance') return 'ASC';
+  return order === 'asc' ? 'ASC' : 'DESC';
+}
+
+const FACET_COLUMNS: Record<Exclude<FacetName, 'supplierCategorie'>, string> = {
+  purchaseType: 'purchase_type',
+  cpvDivision: 'cpv_division',
+  buyerDepartement: 'buyer_departement',
+  buyerType: 'buyer_type',
+  procedure: 'procedure',
+  year: 'year',
+};
+
+interface Where {
+  clauses: string[];
+  params: unknown[];
+}
+
+function inList(column: string, values: readonly unknown[], where: Where): void {
+  where.clauses.push(`${column} IN (${values.map(() => '?').join(', ')})`);
+  where.params.push(...values);
+}
+
+function territoryClauses(prefix: string, t: TerritoryFilter | undefined, where: Where): void {
+  if (!t) return;
+  if (t.epci) inList(`${prefix}epci`, t.epci, where);
+  if (t.departement) inList(`${prefix}departement`, t.departement, where);
+  if (t.region) inList(`${prefix}region`, t.region, where);
+  if (t.bretagne !== undefined) {
+    where.clauses.push(`${prefix}bretagne = ?`);
+    where.params.push(t.bretagne ? 1 : 0);
+  }
+}
+
+function filterClauses(q: SearchQuery): Where {
+  const f = q.filters;
+  const where: Where = { clauses: [], params: [] };
+  if (f.buyer) {
+    where.clauses.push(`(${f.buyer.map((b) => (b.length === 14 ? 'c.buyer_siret = ?' : 'c.buyer_siren = ?')).join(' OR ')})`);
+    where.params.push(...f.buyer);
+  }
+  if (f.buyerType) inList('c.buyer_type', f.buyerType, where);
+  territoryClauses('c.buyer_', f.buyerTerritory, where);
+  if (f.supplierTerritory || f.supplierCategorie) {
+    // One titulaire must satisfy every supplier condition (as the nested query does on Elasticsearch).
+    const sub: Where = { clauses: ['t.rid = c.rid'], params: [] };
+    territoryClauses('t.', f.supplierTerritory, sub);
+    if (f.supplierCategorie) inList('t.categorie', f.supplierCategorie, sub);
+    where.clauses.push(`EXISTS (SELECT 1 FROM titulaires t WHERE ${sub.clauses.join(' AND ')})`);
+    where.params.push(...sub.params);
+  }
+  if (f.cpv) {
+    // Prefixes are validated as digits only: no LIKE wildcard can come from the user.
+    where.clauses.push(`(${f.cpv.map(() => 'c.cpv_code LIKE ?').join(' OR ')})`);
+    where.params.push(...f.cpv.map((p) => `${p}%`));
+  }
+  if (f.purchaseType) inList('c.purchase_type', f.purchaseType, where);
+  if (f.nature) inList('c.nature', f.nature, where);
+  if (f.procedure) inList('c.procedure', f.procedure, where);
+  if (f.notificationDate?.min !== undefined) {
+    where.clauses.push('c.date_notification >= ?');
+    where.params.push(f.notificationDate.min);
+  }
+  if (f.notificationDate?.max !== undefined) {
+    where.clauses.push('c.date_notification <= ?');
+    where.params.push(f.notificationDate.max);
+  }
+  if (f.amount?.min !== undefined) {
+    where.clauses.push('c.amount >= ?');
+    where.params.push(f.amount.min);
+  }
+  if (f.amount?.max !== undefined) {
+    where.clauses.push('c.amount <= ?');
+    where.params.push(f.amount.max);
+  }
+  const flags: [boolean | undefined, string][] = [
+    [f.considerationSociale, 'c.social'],
+    [f.considerationEnvironnementale, 'c.environmental'],
+    [f.innovation, 'c.innovant'],
+    [f.subcontracting, 'c.sous_traitance'],
+    [f.singleBid, 'c.single_bid'],
+  ];
+  for (const [value, column] of flags) {
+    if (value === undefined) continue;
+    where.clauses.push(`${column} = ?`);
+    where.params.push(value ? 1 : 0);
+  }
+  return where;
+}
+
+/** The FTS5 MATCH expression: every analysed term, quoted (terms are [\p{L}\p{N}]+, no syntax can leak). */
+function matchExpression(terms: string[]): string {
+  return terms.map((t) => `"${t}"`).join(' AND ');
+}
+
+interface Row {
+  rid: number;
+  uid: string;
+  doc: string;
+  rank: number | null;
+  k: string | number;
+}
+
+/**
+ * Embedded search index: SQLite + FTS5 through better-sqlite3, no server.
+ * Text is analysed in TypeScript (french-analyzer.ts) and FTS5 stores the resulting stems;
+ * filters, facets (counts and sums) and keyset pagination are plain SQL.
+ */
+export class EmbeddedSearchIndex implements SearchIndex {
+  private readonly db: Database.Database;
+
+  constructor(private readonly config: EmbeddedSearchIndexConfig) {
+    if (config.file !== ':memory:') mkdirSync(dirname(config.file), { recursive: true });
+    this.db = new Database(config.file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+  }
+
+  async ensureIndex(): Promise<void> {
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS contracts (
+        rid INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        version INTEGER NOT NULL,
+        doc TEXT NOT NULL,
+        buyer_id TEXT NOT NULL,
+        buyer_siret TEXT, buyer_siren TEXT, buyer_nom TEXT, buyer_nom_norm TEXT, buyer_type TEXT,
+        buyer_epci TEXT, buyer_departement TEXT, buyer_region TEXT, buyer_bretagne INTEGER NOT NULL,
+        cpv_code TEXT, cpv_division TEXT, purchase_type TEXT, nature TEXT, procedure TEXT,
+        date_notification TEXT, year INTEGER, amount REAL,
+        social INTEGER NOT NULL, environmental INTEGER NOT NULL, innovant INTEGER, sous_traitance INTEGER, single_bid INTEGER
+      );
+      CREATE TABLE IF NOT EXISTS titulaires (
+        rid INTEGER NOT NULL REFERENCES contracts(rid) ON DELETE CASCADE,
+        pos INTEGER NOT NULL,
+        id TEXT NOT NULL, siret TEXT, siren TEXT, nom TEXT, nom_norm TEXT, categorie TEXT NOT NULL,
+        epci TEXT, departement TEXT, region TEXT, bretagne INTEGER NOT NULL,
+        PRIMARY KEY (rid, pos)
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS titulaires_id ON titulaires(id);
+      CREATE INDEX IF NOT EXISTS titulaires_categorie ON titulaires(categorie, rid);
+      CREATE INDEX IF NOT EXISTS contracts_buyer_id ON contracts(buyer_id);
+      CREATE INDEX IF NOT EXISTS contracts_buyer_siret ON contracts(buyer_siret);
+      CREATE INDEX IF NOT EXISTS contracts_buyer_siren ON contracts(buyer_siren);
+      CREATE INDEX IF NOT EXISTS contracts_cpv ON contracts(cpv_code);
+      CREATE INDEX IF NOT EXISTS contracts_date_asc ON contracts(IFNULL(date_notification, '~'), uid);
+      CREATE INDEX IF NOT EXISTS contracts_date_desc ON contracts(IFNULL(date_notification, '') DESC, uid);
+      CREATE INDEX IF NOT EXISTS contracts_amount_asc ON contracts(IFNULL(amount, 1e308), uid);
+      CREATE INDEX IF NOT EXISTS contracts_amount_desc ON contracts(IFNULL(amount, -1e308) DESC, uid);
+      CREATE VIRTUAL TABLE IF NOT EXISTS contracts_fts USING fts5(objet, orgs, cpv, tokenize = 'unicode61 remove_diacritics 0');
+    `);
+    const stored = this.db.prepare("SELECT value FROM meta WHERE key = 'analyzer'").get() as { value: string } | undefined;
+    if (stored && Number(stored.value) !== ANALYZER_VERSION) await this.reindex();
+    const setMeta = this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+    setMeta.run('analyzer', String(ANALYZER_VERSION));
+    setMeta.run('schema', String(SCHEMA_VERSION));
+  }
+
+  async upsertMany(docs: ContractSearchDocument[]): Promise<UpsertReport> {
+    const report: UpsertReport = { applied: 0, stale: 0, failed: [] };
+    const current = this.db.prepare('SELECT version FROM contracts WHERE uid = ?').pluck();
+    // One transaction for the batch: fast, and all-or-nothing if the process dies midway.
+    this.db.transaction(() => {
+      for (const doc of docs) {
+        const stored = current.get(doc.uid) as number | undefined;
+        if (stored !== undefined && stored >= doc.version) {
+          report.stale++;
+          continue;
+        }
+        try {
+          this.write(doc);
+          report.applied++;
+        } catch (err) {
+          report.failed.push({ uid: doc.uid, reason: err instanceof Error ? err.message : String(err) });
+        }
+      }
+    })();
+    return report;
+  }
+
+  async updateOrganisation(profile: OrganisationProfile): Promise<OrganisationUpdateReport> {
+    const rows = this.db
+      .prepare(
+        `SELECT doc FROM contracts WHERE buyer_id = ?
+         UNION SELECT c.doc FROM contracts c JOIN titulaires t ON t.rid = c.rid WHERE t.id = ?`,
+      )
+      .pluck()
+      .all(profile.id, profile.id) as string[];
+    this.db.transaction(() => {
+      for (const json of rows) this.write(applyOrganisationProfile(JSON.parse(json) as ContractSearchDocument, profile));
+    })();
+    return { updated: rows.length };
+  }
+
+  async search(input: SearchQueryInput): Promise<SearchResult> {
+    const q = parseSearchQuery(input);
+    const sort = effectiveSort(q);
+    const terms = q.q ? frenchTerms(q.q) : [];
+    if (q.q && terms.length === 0) return { total: 0, items: [], facets: {}, nextCursor: null }; // only stop words
+
+    const where = filterClauses(q);
+    const fts = terms.length
+      ? `JOIN (SELECT rowid AS rid, bm25(contracts_fts, ${BM25_WEIGHTS}) AS rank FROM contracts_fts WHERE contracts_fts MATCH ?) h ON h.rid = c.rid`
+      : '';
+    const ftsParams = terms.length ? [matchExpression(terms)] : [];
+    const whereSql = where.clauses.length ? `WHERE ${where.clauses.join(' AND ')}` : '';
+    const base = `FROM contracts c ${fts} ${whereSql}`;
+    const baseParams = [...ftsParams, ...where.params];
+
+    // Page: keyset on (sort key, uid), one row more than asked to know whether a next page exists.
+    const key = sortKey(sort.field, sort.order);
+    const dir = keyDirection(sort.field, sort.order);
+    const pageWhere: string[] = [];
+    const pageParams: unknown[] = [];
+    if (q.cursor) {
+      const [k, uid] = decodeCursor(ENGINE, sort, q.cursor);
+      if ((typeof k !== 'string' && typeof k !== 'number') || typeof uid !== 'string') {
+        throw new SearchCursorInvalidError('malformed position');
+      }
+      pageWhere.push(`(${key} ${dir === 'ASC' ? '>' : '<'} ? OR (${key} = ? AND c.uid > ?))`);
+      pageParams.push(k, k, uid);
+    }
+    const pageSql = `SELECT c.rid, c.uid, c.doc, ${terms.length ? 'h.rank' : 'NULL'} AS rank, ${key} AS k ${base}
+      ${pageWhere.length ? `${whereSql ? 'AND' : 'WHERE'} ${pageWhere.join(' AND ')}` : ''}
+      ORDER BY ${key} ${dir}, c.uid ASC LIMIT ?`;
+    const rows = this.db.prepare(pageSql).all(...baseParams, ...pageParams, q.size + 1) as Row[];
+    const hasMore = rows.length > q.size;
+    const page = hasMore ? rows.slice(0, q.size) : rows;
+    const termSet = new Set(terms);
+    const items = page.map((row) => {
+      const doc = JSON.parse(row.doc) as ContractSearchDocument;
+      return {
+        uid: row.uid,
+        score: sort.field === 'relevance' && row.rank !== null ? -row.rank : null,
+        highlight: q.highlight ? highlightTerms(doc.objet, termSet) : null,
+        doc: summarise(doc),
+        link: contractLink(row.uid),
+      };
+    });
+    const last = page[page.length - 1];
+    const nextCursor = hasMore && last ? encodeCursor(ENGINE, sort, [last.k, last.uid]) : null;
+
+    const { total, facets } = this.totalsAndFacets(base, baseParams, q.facets);
+    return { total, items, facets, nextCursor };
+  }
+
+  /** Total and every requested facet in one statement over the filtered set (materialised once). */
+  private totalsAndFacets(base: string, params: unknown[], names: FacetName[]): { total: number; facets: Facets } {
+    const parts = ["SELECT '#total' AS dim, NULL AS key, COUNT(*) AS n, 0 AS amount FROM f"];
+    for (const name of names) {
+      if (name === 'supplierCategorie') {
+        // Each contract once per category, however many of its titulaires share it.
+        parts.push(`SELECT 'supplierCategorie', t.categorie, COUNT(*), TOTAL(f.amount)
+          FROM f JOIN (SELECT DISTINCT rid, categorie FROM titulaires) t ON t.rid = f.rid GROUP BY t.categorie`);
+      } else {
+        const col = FACET_COLUMNS[name];
+        parts.push(`SELECT '${name}', CAST(${col} AS TEXT), COUNT(*), TOTAL(amount) FROM f WHERE ${col} IS NOT NULL GROUP BY ${col}`);
+      }
+    }
+    const sql = `WITH f AS MATERIALIZED (SELECT c.rid, c.amount, c.purchase_type, c.cpv_division, c.buyer_departement,
+      c.buyer_type, c.procedure, c.year ${base}) ${parts.join(' UNION ALL ')}`;
+    const rows = this.db.prepare(sql).all(...params) as { dim: string; key: string | null; n: number; amount: number }[];
+    let total = 0;
+    const buckets = new Map<FacetName, FacetBucket[]>(names.map((n) => [n, []]));
+    for (const r of rows) {
+      if (r.dim === '#total') total = r.n;
+      else buckets.get(r.dim as FacetName)?.push({ key: String(r.key), count: r.n, amount: r.amount });
+    }
+    const facets: Facets = {};
+    for (const [name, list] of buckets) facets[name] = orderBuckets(list);
+    return { total, facets };
+  }
+
+  async suggestOrganisations(prefix: string, limit?: number): Promise<OrganisationSuggestion[]> {
+    const s = parseSuggestQuery(prefix, limit);
+    const words = normaliseName(s.prefix).split(' ').filter(Boolean);
+    const digits = /^\d{3,14}$/.test(s.prefix) ? s.prefix : null;
+    const nameCond = (col: string) => words.map(() => `(' ' || ${col}) LIKE ?`).join(' AND ');
+    // Words are [a-z0-9]+ after normaliseName: no LIKE wildcard can come from the user.
+    const wordParams = words.map((w) => `% ${w}%`);
+    const buyerCond = digits ? 'buyer_id LIKE ?' : nameCond('buyer_nom_norm');
+    const supplierCond = digits ? 't.id LIKE ?' : nameCond('t.nom_norm');
+    const params = digits ? [`${digits}%`] : wordParams;
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM (
+           SELECT 'buyer' AS role, buyer_id AS id, MAX(buyer_nom) AS nom, COUNT(*) AS contracts
+             FROM contracts WHERE buyer_nom IS NOT NULL AND ${buyerCond} GROUP BY buyer_id
+           UNION ALL
+           SELECT 'supplier', t.id, MAX(t.nom), COUNT(DISTINCT t.rid)
+             FROM titulaires t WHERE t.nom IS NOT NULL AND ${supplierCond} GROUP BY t.id)
+         ORDER BY contracts DESC, nom ASC, id ASC LIMIT ?`,
+      )
+      .all(...params, ...params, s.limit) as OrganisationSuggestion[];
+    return rows.map((r) => ({ id: r.id, nom: r.nom, role: r.role, contracts: r.contracts }));
+  }
+
+  async count(): Promise<number> {
+    return this.db.prepare('SELECT COUNT(*) FROM contracts').pluck().get() as number;
+  }
+
+  async refresh(): Promise<void> {
+    // Writes are visible as soon as their transaction commits.
+  }
+
+  /** Re-derive every indexed column and the FTS terms from the stored documents (new analyzer version). */
+  async reindex(): Promise<ReindexReport> {
+    const from = (this.db.prepare("SELECT value FROM meta WHERE key = 'analyzer'").pluck().get() as string | undefined) ?? 'none';
+    const docs = this.db.prepare('SELECT doc FROM contracts').pluck().all() as string[];
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM contracts_fts; DELETE FROM titulaires; DELETE FROM contracts;');
+      for (const json of docs) this.write(JSON.parse(json) as ContractSearchDocument);
+      this.db
+        .prepare("INSERT INTO meta (key, value) VALUES ('analyzer', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        .run(String(ANALYZER_VERSION));
+    })();
+    return { from: `analyzer-v${from}`, to: `analyzer-v${ANALYZER_VERSION}`, documents: docs.length };
+  }
+
+  async drop(): Promise<void> {
+    this.db.exec('DROP TABLE IF EXISTS contracts_fts; DROP TABLE IF EXISTS titulaires; DROP TABLE IF EXISTS contracts; DROP TABLE IF EXISTS meta;');
+  }
+
+  async health(): Promise<SearchIndexHealth> {
+    try {
+      const n = this.db.prepare('SELECT COUNT(*) FROM contracts').pluck().get() as number;
+      return { status: 'up', engine: 'embedded', detail: `sqlite ${this.config.file}: ${n} documents` };
+    } catch (err) {
+      return { status: 'down', engine: 'embedded', detail: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Replace one document's rows (contracts, titulaires, FTS). Call inside a transaction. */
+  private write(doc: ContractSearchDocument): void {
+    const existing = this.stmt('SELECT rid FROM contracts WHERE uid = ?').pluck().get(doc.uid) as number | undefined;
+    if (existing !== undefined) {
+      this.stmt('DELETE FROM contracts_fts WHERE rowid = ?').run(existing);
+      this.stmt('DELETE FROM titulaires WHERE rid = ?').run(existing);
+    }
+    const b = doc.buyer;
+    const values = [
+      doc.uid, doc.version, JSON.stringify(doc), b.id, b.siret, b.siren, b.nom, normaliseName(b.nom), b.type,
+      b.epci, b.departement, b.region, b.bretagne ? 1 : 0, doc.codeCPV, doc.cpvDivision, doc.purchaseType, doc.nature,
+      doc.procedure, doc.dateNotification, doc.year, doc.amount, doc.considerationSociale ? 1 : 0,
+      doc.considerationEnvironnementale ? 1 : 0, bool(doc.marcheInnovant), bool(doc.sousTraitanceDeclaree), bool(doc.singleBid),
+    ];
+    const columns = `uid, version, doc, buyer_id, buyer_siret, buyer_siren, buyer_nom, buyer_nom_norm, buyer_type,
+      buyer_epci, buyer_departement, buyer_region, buyer_bretagne, cpv_code, cpv_division, purchase_type, nature,
+      procedure, date_notification, year, amount, social, environmental, innovant, sous_traitance, single_bid`;
+    let rid: number;
+    if (existing !== undefined) {
+      const sets = columns.split(',').map((c) => `${c.trim()} = ?`).join(', ');
+      this.stmt(`UPDATE contracts SET ${sets} WHERE rid = ?`).run(...values, existing);
+      rid = existing;
+    } else {
+      rid = Number(this.stmt(`INSERT INTO contracts (${columns}) VALUES (${values.map(() => '?').join(', ')})`).run(...values).lastInsertRowid);
+    }
+    const insertTitulaire = this.stmt(
+      'INSERT INTO titulaires (rid, pos, id, siret, siren, nom, nom_norm, categorie, epci, departement, region, bretagne) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    doc.titulaires.forEach((t, pos) =>
+      insertTitulaire.run(rid, pos, t.id, t.siret, t.siren, t.nom, normaliseName(t.nom), t.categorie, t.epci, t.departement, t.region, t.bretagne ? 1 : 0),
+    );
+    const orgs = [b.nom, ...doc.titulaires.map((t) => t.nom)].filter(Boolean).join(' \n ');
+    this.stmt('INSERT INTO contracts_fts (rowid, objet, orgs, cpv) VALUES (?, ?, ?, ?)').run(
+      rid,
+      frenchTerms(doc.objet).join(' '),
+      frenchTerms(orgs).join(' '),
+      frenchTerms(doc.cpvLabel).join(' '),
+    );
+  }
+
+  private readonly statements = new Map<string, Database.Statement>();
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+}

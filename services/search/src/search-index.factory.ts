@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { SearchIndex } from './domain/search-index.port';
+import { SearchConfigInvalidError } from './domain/search.errors';
+import { ElasticsearchSearchIndex } from './infrastructure/elasticsearch/elasticsearch-search-index';
+import { EmbeddedSearchIndex } from './infrastructure/embedded/embedded-search-index';
+
+const indexPrefix = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,60}$/, 'lowercase letters, digits, "-" or "_" (an index name prefix)');
+
+export const SearchConfigSchema = z.discriminatedUnion('engine', [
+  z.strictObject({
+    engine: z.literal('elasticsearch'),
+    url: z.url(),
+    /** No default on purpose: the client must be told which server it talks to. */
+    flavor: z.enum(['opensearch', 'elasticsearch']),
+    indexPrefix: indexPrefix.default('observatoire'),
+    username: z.string().optional(),
+    password: z.string().optional(),
+    batchSize: z.number().int().min(1).max(10_000).optional(),
+    concurrency: z.number().int().min(1).max(16).optional(),
+  }),
+  z.strictObject({
+    engine: z.literal('embedded'),
+    /** SQLite file, or ':memory:'. */
+    file: z.string().min(1),
+  }),
+]);
+export type SearchConfig = z.input<typeof SearchConfigSchema>;
+
+/**
+ * Typed configuration from the environment, failing fast (no silent fallback to a default server):
+ *  SEARCH_ENGINE=elasticsearch → SEARCH_URL, SEARCH_ENGINE_FLAVOR=opensearch|elasticsearch, SEARCH_INDEX_PREFIX,
+ *                                SEARCH_USERNAME, SEARCH_PASSWORD
+ *  SEARCH_ENGINE=embedded      → SEARCH_DATA_DIR (file search-contracts.sqlite in it) or SEARCH_SQLITE_FILE
+ */
+export function searchConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SearchConfig {
+  const engine = env.SEARCH_ENGINE;
+  const raw =
+    engine === 'elasticsearch'
+      ? {
+          engine,
+          url: env.SEARCH_URL,
+          flavor: env.SEARCH_ENGINE_FLAVOR,
+          indexPrefix: env.SEARCH_INDEX_PREFIX,
+          username: env.SEARCH_USERNAME,
+          password: env.SEARCH_PASSWORD,
+        }
+      : engine === 'embedded'
+        ? {
+            engine,
+            file: env.SEARCH_SQLITE_FILE ?? (env.SEARCH_DATA_DIR ? join(env.SEARCH_DATA_DIR, 'search-contracts.sqlite') : undefined),
+          }
+        : { engine };
+  return parseSearchConfig(JSON.parse(JSON.stringify(raw)));
+}
+
+export function parseSearchConfig(input: unknown): SearchConfig {
+  const result = SearchConfigSchema.safeParse(input);
+  if (!result.success) {
+    throw new SearchConfigInvalidError(
+      `Invalid search configuration: ${result.error.issues.map((i) => `${i.path.join('.') || 'engine'}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return result.data;
+}
+
+export function createSearchIndex(config: SearchConfig): SearchIndex {
+  const c = SearchConfigSchema.parse(config);
+  return c.engine === 'elasticsearch' ? new ElasticsearchSearchIndex(c) : new EmbeddedSearchIndex(c);
+}
