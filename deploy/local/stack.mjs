@@ -378,7 +378,9 @@ async function fetchJars(c, name, log) {
   const mvn = findMaven();
   findJava(17); // Maven itself needs a JDK; fail with the clear message first
   const tmp = join(dir, `lib.tmp-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
+  for (const old of readdirSync(dir).filter((d) => d.startsWith('lib.tmp-'))) {
+    if (!isAlive(Number(old.slice(8))) || old === `lib.tmp-${process.pid}`) rmSync(join(dir, old), { recursive: true, force: true });
+  }
   const t0 = Date.now();
   log(`${name}: fetching ${spec.version} jars from Maven Central (mvn dependency:copy-dependencies)…`);
   const args = [
@@ -404,6 +406,7 @@ async function fetchJars(c, name, log) {
   }
   const manifest = await libManifest(tmp);
   rmSync(lib, { recursive: true, force: true });
+  rmSync(join(dir, 'cds'), { recursive: true, force: true });
   renameSync(tmp, lib);
   writeFileSync(join(dir, 'lib.sha256'), manifest);
   writeFileSync(
@@ -583,6 +586,28 @@ log4j.logger.kafka.request.logger=WARN
   return f;
 }
 
+/**
+ * AppCDS: the first run of an engine dumps the classes it loaded into <engine>/cds/*.jsa when it stops
+ * (-XX:ArchiveClassesAtExit); later starts map that archive (-XX:SharedArchiveFile) and start faster.
+ * A stale or unreadable archive is ignored by the JVM (it only warns); refetching the jars drops it.
+ * OBSERVATOIRE_STACK_CDS=0 turns it off.
+ */
+function cdsArgs(c, name, java) {
+  if (process.env.OBSERVATOIRE_STACK_CDS === '0' || java.major < 13) return [];
+  const dir = ensureDir(join(engineDir(c, name), 'cds'));
+  let manifest = '';
+  try {
+    manifest = readFileSync(join(engineDir(c, name), 'lib.sha256'), 'utf8');
+  } catch {
+    return [];
+  }
+  const key = createHash('sha256').update(manifest).update(`\0${java.bin}\0${java.major}`).digest('hex').slice(0, 16);
+  const jsa = join(dir, `${name}-${key}.jsa`);
+  if (existsSync(jsa) && statSync(jsa).size > 0) return [`-XX:SharedArchiveFile=${jsa}`, '-Xlog:cds=off', '-Xlog:cds+dynamic=off'];
+  for (const old of readdirSync(dir)) rmSync(join(dir, old), { force: true });
+  return [`-XX:ArchiveClassesAtExit=${jsa}`, '-Xlog:cds=off', '-Xlog:cds+dynamic=off'];
+}
+
 function extraJavaOpts(envName) {
   return (process.env[envName] || '').split(/\s+/).filter(Boolean);
 }
@@ -636,70 +661,103 @@ async function formatKafka(c, f, java, log) {
   writeFileSync(stamp, `${c.kafkaVersion}\n`);
 }
 
-/** A Kafka Metadata v4 request over plain TCP: resolves to { brokers, controllerId, clusterId }. */
-export function kafkaMetadata(host, port, timeoutMs = 2000) {
+/** One request of the Kafka wire protocol (request header v1, non-flexible versions) over plain TCP. */
+function kafkaRequest(host, port, apiKey, apiVersion, body, timeoutMs = 2000) {
   return new Promise((resolvePromise, reject) => {
     const clientId = Buffer.from('observatoire-stack');
-    const body = Buffer.alloc(2 + 2 + 4 + 2 + clientId.length + 4 + 1);
-    let o = 0;
-    o = body.writeInt16BE(3, o); // api key: Metadata
-    o = body.writeInt16BE(4, o); // api version 4 (v0-v3 were removed in Kafka 4.0)
-    o = body.writeInt32BE(7, o); // correlation id
-    o = body.writeInt16BE(clientId.length, o);
-    o += clientId.copy(body, o);
-    o = body.writeInt32BE(-1, o); // topics: null = all
-    body.writeInt8(0, o); // allow_auto_topic_creation
+    const header = Buffer.alloc(2 + 2 + 4 + 2 + clientId.length);
+    let o = header.writeInt16BE(apiKey, 0);
+    o = header.writeInt16BE(apiVersion, o);
+    o = header.writeInt32BE(7, o); // correlation id
+    o = header.writeInt16BE(clientId.length, o);
+    clientId.copy(header, o);
     const size = Buffer.alloc(4);
-    size.writeInt32BE(body.length);
+    size.writeInt32BE(header.length + body.length);
     const sock = createConnection({ host, port });
     let buf = Buffer.alloc(0);
     const timer = setTimeout(() => {
       sock.destroy();
-      reject(new Error(`metadata request to ${host}:${port} timed out`));
+      reject(new Error(`Kafka request ${apiKey} to ${host}:${port} timed out`));
     }, timeoutMs);
     sock.on('error', (e) => {
       clearTimeout(timer);
       reject(e);
     });
-    sock.on('connect', () => sock.write(Buffer.concat([size, body])));
+    sock.on('connect', () => sock.write(Buffer.concat([size, header, body])));
     sock.on('data', (d) => {
       buf = Buffer.concat([buf, d]);
       if (buf.length < 4 || buf.length < 4 + buf.readInt32BE(0)) return;
       clearTimeout(timer);
       sock.end();
-      try {
-        let p = 4;
-        const corr = buf.readInt32BE(p);
-        p += 4;
-        if (corr !== 7) throw new Error('unexpected correlation id');
-        p += 4; // throttle_time_ms
-        const n = buf.readInt32BE(p);
-        p += 4;
-        const brokers = [];
-        for (let i = 0; i < n; i++) {
-          const nodeId = buf.readInt32BE(p);
-          p += 4;
-          const hl = buf.readInt16BE(p);
-          p += 2;
-          const h = buf.toString('utf8', p, p + hl);
-          p += hl;
-          const bp = buf.readInt32BE(p);
-          p += 4;
-          const rl = buf.readInt16BE(p);
-          p += 2 + Math.max(rl, 0);
-          brokers.push({ nodeId, host: h, port: bp });
-        }
-        const cl = buf.readInt16BE(p);
-        p += 2;
-        const clusterId = cl >= 0 ? buf.toString('utf8', p, p + cl) : null;
-        p += Math.max(cl, 0);
-        const controllerId = buf.readInt32BE(p);
-        resolvePromise({ brokers, controllerId, clusterId });
-      } catch (e) {
-        reject(e);
-      }
+      if (buf.readInt32BE(4) !== 7) return reject(new Error('unexpected correlation id'));
+      resolvePromise(buf.subarray(8, 4 + buf.readInt32BE(0)));
     });
   });
+}
+
+/** Metadata v4 (v0-v3 were removed in Kafka 4.0): resolves to { brokers, controllerId, clusterId }. */
+export async function kafkaMetadata(host, port, timeoutMs = 2000) {
+  const body = Buffer.alloc(5);
+  body.writeInt32BE(-1, 0); // topics: null = all
+  body.writeInt8(0, 4); // allow_auto_topic_creation
+  const buf = await kafkaRequest(host, port, 3, 4, body, timeoutMs);
+  let p = 4; // throttle_time_ms
+  const n = buf.readInt32BE(p);
+  p += 4;
+  const brokers = [];
+  for (let i = 0; i < n; i++) {
+    const nodeId = buf.readInt32BE(p);
+    p += 4;
+    const hl = buf.readInt16BE(p);
+    p += 2;
+    const h = buf.toString('utf8', p, p + hl);
+    p += hl;
+    const bp = buf.readInt32BE(p);
+    p += 4;
+    const rl = buf.readInt16BE(p);
+    p += 2 + Math.max(rl, 0);
+    brokers.push({ nodeId, host: h, port: bp });
+  }
+  const cl = buf.readInt16BE(p);
+  p += 2;
+  const clusterId = cl >= 0 ? buf.toString('utf8', p, p + cl) : null;
+  p += Math.max(cl, 0);
+  return { brokers, controllerId: buf.readInt32BE(p), clusterId };
+}
+
+/**
+ * Warms a fresh broker up so that clients' first calls do not hit retriable errors: FindCoordinator
+ * (creates __consumer_offsets: "group coordinator not available" otherwise) and InitProducerId
+ * (allocates a producer-id block: "coordinator is loading" otherwise, for idempotent producers).
+ */
+async function kafkaWarmUp(c, timeoutMs = 30_000) {
+  const end = Date.now() + timeoutMs;
+  const key = Buffer.from('observatoire-stack-warmup');
+  const fc = Buffer.alloc(2 + key.length + 1);
+  fc.writeInt16BE(key.length, 0);
+  key.copy(fc, 2);
+  fc.writeInt8(0, 2 + key.length); // key_type: group
+  const ipid = Buffer.alloc(6);
+  ipid.writeInt16BE(-1, 0); // transactional_id: null (idempotent producer)
+  ipid.writeInt32BE(60000, 2);
+  const steps = [
+    ['FindCoordinator', () => kafkaRequest(HOST, c.kafkaPort, 10, 1, fc), (b) => b.readInt16BE(4)],
+    ['InitProducerId', () => kafkaRequest(HOST, c.kafkaPort, 22, 1, ipid), (b) => b.readInt16BE(4)],
+  ];
+  for (const [name, send, errorCode] of steps) {
+    let last;
+    while (Date.now() < end) {
+      try {
+        last = errorCode(await send());
+        if (last === 0) break;
+      } catch (e) {
+        last = e.message;
+      }
+      await sleep(200);
+    }
+    if (last !== 0) return `${name} still failing (${last})`;
+  }
+  return undefined;
 }
 
 async function kafkaHealthy(c) {
@@ -937,10 +995,12 @@ async function startKafka(c, log, opts) {
   const f = writeKafkaConfig(c);
   await formatKafka(c, f, java, log);
   writeFileSync(f.out, `\n=== ${new Date().toISOString()} starting Kafka ${c.kafkaVersion} ===\n`, { flag: 'a' });
-  const child = spawnDetached(java.bin, [...kafkaJvmArgs(c, f), 'kafka.Kafka', f.props], { cwd: f.dir, out: f.out });
+  const child = spawnDetached(java.bin, [...cdsArgs(c, 'kafka', java), ...kafkaJvmArgs(c, f), 'kafka.Kafka', f.props], { cwd: f.dir, out: f.out });
   writeFileSync(pidFile(c, 'kafka'), `${child.pid}\n`);
   const w = await waitHealthy(c, 'kafka', child.pid, { timeoutMs: opts.timeoutMs, child });
   if (!w.ok) await failStart(c, 'kafka', child.pid, w.reason);
+  const warm = await kafkaWarmUp(c);
+  if (warm) await failStart(c, 'kafka', child.pid, `warm-up: ${warm}`);
   return child.pid;
 }
 
@@ -950,6 +1010,7 @@ async function startOpenSearch(c, log, opts) {
   const heap = process.env.OPENSEARCH_HEAP || '1g';
   writeFileSync(f.out, `\n=== ${new Date().toISOString()} starting OpenSearch (runner ${c.openSearchRunnerVersion}) ===\n`, { flag: 'a' });
   const args = [
+    ...cdsArgs(c, 'opensearch', java),
     `-Xms${heap}`,
     `-Xmx${heap}`,
     '-XX:+UseG1GC',
@@ -985,6 +1046,7 @@ async function startOpenSearch(c, log, opts) {
     '-clusterName',
     OS_CLUSTER,
     '-printOnFailure',
+    ...(process.env.OPENSEARCH_MODULES ? ['-moduleTypes', process.env.OPENSEARCH_MODULES] : []),
   ];
   const child = spawnDetached(java.bin, args, { cwd: f.dir, out: f.out });
   writeFileSync(pidFile(c, 'opensearch'), `${child.pid}\n`);
@@ -1130,7 +1192,7 @@ export async function fetch_(names, opts = {}) {
   const result = {};
   // Maven runs one at a time (a shared ~/.m2); the apt install of PostgreSQL runs beside it.
   const pg = list.includes('postgres') ? ensurePostgresInstalled(log).then((bin) => (result.postgres = { bin })) : null;
-  for (const n of list.filter((x) => x !== 'postgres')) result[n] = await fetchJars(c, n, log);
+  for (const n of list.filter((x) => x !== 'postgres')) result[n] = await withLock(c, n, () => fetchJars(c, n, log));
   if (pg) await pg;
   return result;
 }

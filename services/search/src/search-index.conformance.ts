@@ -58,7 +58,7 @@ function expectedFacet(docs: ContractSearchDocument[], name: FacetName): FacetBu
     .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
 }
 
-function compareNullsLast<T>(a: T | null, b: T | null, order: 'asc' | 'desc'): number {
+function compareNullsLast(a: string | number | null, b: string | number | null, order: 'asc' | 'desc'): number {
   if (a === null && b === null) return 0;
   if (a === null) return 1;
   if (b === null) return -1;
@@ -70,7 +70,7 @@ function expectedOrder(docs: ContractSearchDocument[], field: 'date' | 'amount',
   return [...docs]
     .sort(
       (a, b) =>
-        compareNullsLast<string | number>(field === 'date' ? a.dateNotification : a.amount, field === 'date' ? b.dateNotification : b.amount, order) ||
+        compareNullsLast(field === 'date' ? a.dateNotification : a.amount, field === 'date' ? b.dateNotification : b.amount, order) ||
         (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0),
     )
     .map((d) => d.uid);
@@ -262,12 +262,10 @@ export function describeSearchIndexConformance(name: string, factory: SearchInde
           expect(pages).toBe(Math.ceil(260 / 37));
           expect(seen).toEqual(expectedOrder(docs, field, order));
         }
-        const textual = docs.filter((d) => /voirie|scolaire/i.test(d.objet ?? ''));
         const { uids: seen } = await collectAllPages(index, { q: 'scolaire', size: 25 });
         expect(new Set(seen).size).toBe(seen.length);
         expect(seen.length).toBe((await index.search({ q: 'scolaire', size: 1 })).total);
         expect(seen.length).toBeGreaterThan(25);
-        expect(textual.length).toBeGreaterThan(0);
         const filtered = await collectAllPages(index, { filters: { buyerTerritory: { departement: '35' } }, sort: { field: 'date', order: 'desc' }, size: 10 });
         expect(filtered.uids).toEqual(expectedOrder(docs.filter((d) => d.buyer.departement === '35'), 'date', 'desc'));
       });

@@ -57,6 +57,7 @@ export async function ormOptions(input: OrmOptionsInput): Promise<Options> {
       transactional: true,
       allOrNothing: true,
       snapshot: false,
+      silent: true,
     },
   };
   if (db.dialect === 'postgresql') {

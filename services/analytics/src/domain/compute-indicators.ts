@@ -1,4 +1,4 @@
-import { DEFAULT_CO_CONTRACTOR_RULE, withCoContractorRule, type CoContractorRule, type ContractFacts } from './facts';
+import { withCoContractorRule, type CoContractorRule, type ContractFacts } from './facts';
 import { filterFacts, groupFacts, type Dimension, type FactFilters } from './dimensions';
 import type { AmountOptions, IndicatorKey, IndicatorValue } from './indicators/indicator';
 import { advancesCharterIndicator, advancesIndicator } from './indicators/advances.indicator';
@@ -23,7 +23,10 @@ export interface ComputeIndicatorsOptions extends AmountOptions {
   targets?: CharterTargets;
   /** Re-shares every contract's titulaires under this rule (defaults to the rule the facts were built with, else even split). */
   coContractorRule?: CoContractorRule;
-  /** Earlier contracts for first-time suppliers (NOT filtered: a supplier's past with the buyer counts whatever the filter). */
+  /**
+   * Earlier contracts for first-time suppliers. The unfiltered `facts` are always added to it: a supplier's past
+   * with the buyer counts whatever the filter (a 2023 contract makes the supplier known when filtering on 2024).
+   */
   history?: readonly ContractFacts[];
   historyStart?: string;
   gradeCompleteness?: KeyFieldsCompleteness;
@@ -44,7 +47,7 @@ export function computeIndicators(facts: readonly ContractFacts[], opts: Compute
   const rule = opts.coContractorRule;
   const reshare = (list: readonly ContractFacts[]): ContractFacts[] => (rule ? list.map((f) => withCoContractorRule(f, rule)) : [...list]);
   const selected = reshare(filterFacts(facts, opts.filters));
-  const history = opts.history ? reshare(opts.history) : undefined;
+  const history = reshare([...(opts.history ?? []), ...facts]);
   const targets = opts.targets ?? DEFAULT_CHARTER_TARGETS;
   const amount: AmountOptions = { frameworkAgreementAmounts: opts.frameworkAgreementAmounts };
   const expected = opts.expectedBuyerYears?.filter(
@@ -82,10 +85,17 @@ export function computeIndicatorsBy(
   opts: ComputeIndicatorsOptions = {},
 ): Map<string, IndicatorSet> {
   const result = new Map<string, IndicatorSet>();
+  const history = [...(opts.history ?? []), ...facts];
   for (const [key, group] of groupFacts(filterFacts(facts, opts.filters), dimension)) {
-    result.set(key, computeIndicators(group, { ...opts, filters: undefined }));
+    // Expected buyer-years can only be placed on the buyer and year dimensions.
+    const expectedBuyerYears =
+      dimension === 'buyer'
+        ? opts.expectedBuyerYears?.filter((e) => e.buyer === key)
+        : dimension === 'year'
+          ? opts.expectedBuyerYears?.filter((e) => String(e.year) === key)
+          : undefined;
+    result.set(key, computeIndicators(group, { ...opts, filters: undefined, history, expectedBuyerYears }));
   }
   return result;
 }
 
-export { DEFAULT_CO_CONTRACTOR_RULE };

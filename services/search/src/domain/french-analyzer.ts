@@ -29,15 +29,30 @@ export const FRENCH_STOPWORDS = [
 const ARTICLES = new Set<string>(FRENCH_ELISION_ARTICLES);
 const STOPWORDS = new Set<string>(FRENCH_STOPWORDS);
 const stemmer = newStemmer('french');
+/** Stems of words already seen: the vocabulary of contract texts is small, stemming is the hot spot when indexing. */
+const stemCache = new Map<string, string>();
+const STEM_CACHE_MAX = 100_000;
+
+function stem(word: string): string {
+  let s = stemCache.get(word);
+  if (s === undefined) {
+    s = stemmer.stem(word);
+    if (stemCache.size >= STEM_CACHE_MAX) stemCache.clear();
+    stemCache.set(word, s);
+  }
+  return s;
+}
 
 /** Letters that NFD does not decompose, folded as Lucene's ASCIIFoldingFilter does. */
-const LIGATURES: Record<string, string> = { œ: 'oe', æ: 'ae', ß: 'ss', ø: 'o', đ: 'd', ł: 'l', ı: 'i', ŀ: 'l' };
+const LIGATURES: Record<string, string> = {
+  œ: 'oe', Œ: 'OE', æ: 'ae', Æ: 'AE', ß: 'ss', ø: 'o', Ø: 'O', đ: 'd', Đ: 'D', ł: 'l', Ł: 'L', ı: 'i', ŀ: 'l', Ŀ: 'L',
+};
 
 export function foldAscii(text: string): string {
   return text
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
-    .replace(/[œæßøđłıŀ]/g, (c) => LIGATURES[c] ?? c);
+    .replace(/[œŒæÆßøØđĐłŁıŀĿ]/g, (c) => LIGATURES[c] ?? c);
 }
 
 export interface AnalyzedToken {
@@ -68,7 +83,7 @@ export function analyzeFrench(text: string | null | undefined): AnalyzedToken[] 
     for (const part of word.split(/['’]/)) {
       const folded = foldAscii(part.toLowerCase());
       if (folded && !STOPWORDS.has(folded)) {
-        out.push({ term: stemmer.stem(folded), start: offset, end: offset + part.length });
+        out.push({ term: stem(folded), start: offset, end: offset + part.length });
       }
       offset += part.length + 1;
     }

@@ -27,7 +27,6 @@ export function aContract(overrides: Partial<Contract> & { acheteurId?: string; 
   const dateNotification = rest.dateNotification === undefined ? '2024-03-12' : rest.dateNotification;
   const titulaires = rest.titulaires ?? titulaireIds.map((t) => anOrganisationRef(t));
   const contract: Contract = {
-    uid: `${acheteurId}${id}`,
     id,
     kind: 'marche',
     acheteur: anOrganisationRef(acheteurId),

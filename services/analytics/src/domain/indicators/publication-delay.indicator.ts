@@ -3,7 +3,10 @@ import { daysBetween } from '../dates';
 import { median } from '../stats';
 import { CountAndAmount, type AmountOptions, type FrameworkAgreementDetails, type IndicatorValue } from './indicator';
 
-/** The legal rule is "within two months of notification"; two months are taken as 61 days (the longest two-month span but one). */
+/**
+ * The legal rule is "within two months of notification". Two calendar months span 59 to 62 days; the observatory
+ * uses a fixed 61 days (e.g. 1 March → 1 May) so that the rule does not depend on the month.
+ */
 export const PUBLICATION_WITHIN_DAYS = 61;
 
 export interface PublicationDelayDetails {

@@ -55,7 +55,7 @@ export async function applyContractPublishedBatch(
 
     const now = new Date();
     const projections = plan.toApply.map((e) => projectContract(e, now));
-    await writeProjections(tx, projections);
+    await writeProjections(tx, projections, new Set(storedRows.map((r) => r.uid)));
     const newOrganisations = await registerOrganisations(tx, projections.flatMap((p) => p.organisations), now);
     await insertRows(
       tx,
@@ -67,7 +67,7 @@ export async function applyContractPublishedBatch(
   });
 }
 
-async function writeProjections(tx: SqlEntityManager, projections: ContractProjection[]): Promise<void> {
+async function writeProjections(tx: SqlEntityManager, projections: ContractProjection[], stored: ReadonlySet<string>): Promise<void> {
   if (projections.length === 0) return;
   const uids = projections.map((p) => p.contract.uid);
   // Versions, links, acts and provenance are replaced as a whole: the event carries the full state.
@@ -75,7 +75,9 @@ async function writeProjections(tx: SqlEntityManager, projections: ContractProje
   await tx.nativeDelete(ContractTitulaireEntity, { contractUid: { $in: uids } });
   await tx.nativeDelete(SubcontractingActEntity, { contractUid: { $in: uids } });
   await tx.nativeDelete(ContractProvenanceEntity, { contractUid: { $in: uids } });
-  await upsertRows(tx, ContractEntity, projections.map((p) => p.contract));
+  // New uids: plain INSERT; known uids: INSERT … ON CONFLICT DO UPDATE.
+  await insertRows(tx, ContractEntity, projections.filter((p) => !stored.has(p.contract.uid)).map((p) => p.contract));
+  await upsertRows(tx, ContractEntity, projections.filter((p) => stored.has(p.contract.uid)).map((p) => p.contract));
   await insertRows(tx, ContractVersionEntity, projections.flatMap((p) => p.versions));
   await insertRows(tx, ContractTitulaireEntity, projections.flatMap((p) => p.titulaires));
   await insertRows(tx, SubcontractingActEntity, projections.flatMap((p) => p.subcontractingActs));

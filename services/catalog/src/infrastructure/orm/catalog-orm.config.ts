@@ -47,6 +47,7 @@ export function createCatalogOrmConfig(options: CatalogOrmOptions): Options {
     transactional: true,
     allOrNothing: true,
     snapshot: false,
+    silent: true,
     emit: 'ts' as const,
     fileName: (timestamp: string, name?: string) => `Migration${timestamp}${name ? `_${name}` : ''}`,
   };

@@ -52,12 +52,15 @@ const LOOKUP = new Map<EnumName, Map<string, string>>(
   (Object.keys(ENUMS) as EnumName[]).map((name) => [name, new Map(ENUMS[name].map((v) => [enumKey(v), v]))]),
 );
 
+const EXACT = new Map<EnumName, ReadonlySet<string>>((Object.keys(ENUMS) as EnumName[]).map((name) => [name, new Set<string>(ENUMS[name])]));
+
 /**
  * Canonical spelling of an enum value. Spelling drift (case, accents, apostrophes), the 1.4 procedure
  * names and identifier-type aliases are repaired (LEGACY_SPELLING_REPAIRED); an unknown value is kept
  * as published (ENUM_UNKNOWN). Both flags name the field.
  */
 export function canonicalEnum(name: EnumName, raw: string, field: string, flags: FlagSink): string {
+  if (EXACT.get(name)?.has(raw)) return raw; // fast path: already the standard spelling
   const key = enumKey(raw);
   const found = LOOKUP.get(name)?.get(key) ?? legacy(name, key);
   if (found === undefined) {

@@ -40,7 +40,7 @@ function readIdentity(raw: RawRecord, item: Obj, flags: FlagSink): Identity | { 
   const reasons: QuarantineReason[] = [];
   const kind = raw.kind ?? kindOfRecord(item);
   if (!kind) reasons.push(quarantineReason('UNKNOWN_KIND', '_type', 'neither a marché nor a contrat de concession (no _type, acheteur or autoriteConcedante)'));
-  const id = cleanIdentifier(item.id, 'id', null);
+  const id = typeof item.id === 'string' || typeof item.id === 'number' ? String(item.id).trim() || null : null;
   if (!id) reasons.push(quarantineReason('MISSING_ID', 'id', 'id: the contract has no identifier'));
   const buyerKey = kind === 'concession' ? 'autoriteConcedante' : 'acheteur';
   const picked = pick(item, buyerKey, 'id');

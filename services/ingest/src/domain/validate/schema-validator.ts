@@ -23,7 +23,7 @@ let compiled: Map<string, ValidateFunction> | null = null;
 /** Compiled once, on first use: the item definitions (marche / contrat-concession) of 2.0.3 and 1.5.0. */
 function validators(): Map<string, ValidateFunction> {
   if (compiled) return compiled;
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false });
   ajv.addSchema(asDraft07(schema2022, ID_2022));
   ajv.addSchema(asDraft07(schema2019, ID_2019));
   const get = (id: string, def: string): ValidateFunction => {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/knex';
+import { txKnex } from './tx-knex';
 
 export interface LedgerState {
   uid: string;
@@ -20,8 +20,9 @@ const CHUNK = 400;
 export class ContractLedgerRepository {
   constructor(private readonly em: EntityManager) {}
 
+  /** Knex bound to the entity manager's transaction when there is one (pool of one on SQLite). */
   private knex() {
-    return (this.em as unknown as SqlEntityManager).getKnex();
+    return txKnex(this.em);
   }
 
   async load(uids: string[]): Promise<Map<string, LedgerState>> {

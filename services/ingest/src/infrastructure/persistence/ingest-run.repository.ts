@@ -1,11 +1,12 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/knex';
+import { txKnex } from './tx-knex';
 
 export class IngestRunRepository {
   constructor(private readonly em: EntityManager) {}
 
+  /** Knex bound to the entity manager's transaction when there is one (pool of one on SQLite). */
   private knex() {
-    return (this.em as unknown as SqlEntityManager).getKnex();
+    return txKnex(this.em);
   }
 
   async start(runId: string, trigger: string, startedAt: Date): Promise<void> {

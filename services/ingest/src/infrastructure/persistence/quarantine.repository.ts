@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/knex';
+import { txKnex } from './tx-knex';
 
 export interface QuarantineEntry {
   id: string;
@@ -18,8 +18,9 @@ export interface QuarantineEntry {
 export class QuarantineRepository {
   constructor(private readonly em: EntityManager) {}
 
+  /** Knex bound to the entity manager's transaction when there is one (pool of one on SQLite). */
   private knex() {
-    return (this.em as unknown as SqlEntityManager).getKnex();
+    return txKnex(this.em);
   }
 
   /** Returns the ids that were not known before this call. */

@@ -63,8 +63,8 @@ const FACET_FIELDS: Record<Exclude<FacetName, 'supplierCategorie'>, string> = {
 };
 const TEXT_FIELDS = ['objet^3', 'buyer.nom', 'titulaires.nom', 'cpvLabel'];
 /** Nulls last in both directions, with missing values that survive a JSON round trip (no Long.MAX). */
-const MISSING: Record<'date' | 'amount', Record<SortOrder, string | number>> = {
-  date: { asc: '9999-12-31', desc: '1000-01-01' },
+const MISSING: Record<'date' | 'amount', Record<SortOrder, number>> = {
+  date: { asc: Date.UTC(9999, 11, 31), desc: Date.UTC(1000, 0, 1) }, // epoch millis, as date sort values are
   amount: { asc: 1e308, desc: -1e308 },
 };
 
@@ -523,7 +523,7 @@ export class ElasticsearchSearchIndex implements SearchIndex {
 
   async health(): Promise<SearchIndexHealth> {
     try {
-      const h = await this.client.cluster.health({ timeout: '5s' });
+      const h = await this.client.cluster.health({ timeout: '5s' }, { requestTimeout: 5_000, maxRetries: 0 });
       return {
         status: h.status === 'red' ? 'down' : 'up',
         engine: this.config.flavor,

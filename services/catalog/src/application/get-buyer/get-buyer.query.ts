@@ -1,0 +1,74 @@
+import type { Knex, SqlEntityManager } from '@mikro-orm/knex';
+import { InvalidParameterError, NotFoundError } from '../../domain/catalog.errors';
+import {
+  CONTRACT_SUMMARY_COLUMNS,
+  EVEN_SPLIT_AMOUNT_SQL,
+  organisationViews,
+  pendingView,
+  toNumber,
+  toSummary,
+  USABLE_AMOUNT_SQL,
+  type ContractSummary,
+  type OrganisationView,
+} from '../catalog-read';
+
+export interface BuyerDetail {
+  id: string;
+  /** "siret": one establishment; "siren": every establishment of the legal unit. */
+  scope: 'siret' | 'siren';
+  identity: OrganisationView;
+  totals: { contracts: number; montant: number };
+  byYearAndCpvDivision: { annee: number | null; cpvDivision: string | null; contracts: number; montant: number }[];
+  topSuppliers: { id: string; nom: string | null; contracts: number; montant: number }[];
+  latestContracts: ContractSummary[];
+}
+
+export async function getBuyer(em: SqlEntityManager, id: string, limits = { top: 10, latest: 10 }): Promise<BuyerDetail> {
+  const scope = /^\d{14}$/.test(id) ? 'siret' : /^\d{9}$/.test(id) ? 'siren' : null;
+  if (!scope) throw new InvalidParameterError('CATALOG_INVALID_PARAMETER', 'buyer id must be a SIRET (14 digits) or a SIREN (9 digits)');
+  const knex = em.getKnex();
+  const ofBuyer = (qb: Knex.QueryBuilder) => qb.where(scope === 'siret' ? 'c.acheteur_id' : 'c.acheteur_siren', id);
+
+  const [totalsRow] = await ofBuyer(knex('contract as c').select(knex.raw('count(*) as contracts'), knex.raw(`sum(${USABLE_AMOUNT_SQL}) as montant`)));
+  const contracts = toNumber(totalsRow?.contracts);
+  const views = await organisationViews(em, [id]);
+  if (contracts === 0 && !views.get(id)?.isBuyer) throw new NotFoundError('CATALOG_BUYER_NOT_FOUND', `no buyer "${id}"`);
+
+  const groups = await ofBuyer(
+    knex('contract as c').select('c.annee', 'c.cpv_division', knex.raw('count(*) as contracts'), knex.raw(`sum(${USABLE_AMOUNT_SQL}) as montant`)),
+  )
+    .groupBy('c.annee', 'c.cpv_division')
+    .orderBy([{ column: 'c.annee', order: 'desc' }, { column: 'c.cpv_division', order: 'asc' }]);
+  const top = await ofBuyer(
+    knex('contract_titulaire as t')
+      .join('contract as c', 'c.uid', 't.contract_uid')
+      .select('t.titulaire_id', knex.raw('count(distinct c.uid) as contracts'), knex.raw(`sum(${EVEN_SPLIT_AMOUNT_SQL}) as montant`)),
+  )
+    .groupBy('t.titulaire_id')
+    .orderBy([{ column: 'montant', order: 'desc' }, { column: 't.titulaire_id', order: 'asc' }])
+    .limit(limits.top);
+  const latest = await ofBuyer(knex('contract as c').select(...CONTRACT_SUMMARY_COLUMNS))
+    .orderBy([{ column: 'c.sort_date', order: 'desc' }, { column: 'c.uid', order: 'desc' }])
+    .limit(limits.latest);
+  const supplierViews = await organisationViews(em, top.map((r: Record<string, unknown>) => String(r.titulaire_id)));
+
+  return {
+    id,
+    scope,
+    identity: views.get(id) ?? pendingView(id),
+    totals: { contracts, montant: toNumber(totalsRow?.montant) },
+    byYearAndCpvDivision: groups.map((g: Record<string, unknown>) => ({
+      annee: g.annee === null ? null : toNumber(g.annee),
+      cpvDivision: (g.cpv_division as string | null) ?? null,
+      contracts: toNumber(g.contracts),
+      montant: toNumber(g.montant),
+    })),
+    topSuppliers: top.map((r: Record<string, unknown>) => ({
+      id: String(r.titulaire_id),
+      nom: supplierViews.get(String(r.titulaire_id))?.nom ?? null,
+      contracts: toNumber(r.contracts),
+      montant: toNumber(r.montant),
+    })),
+    latestContracts: latest.map(toSummary),
+  };
+}

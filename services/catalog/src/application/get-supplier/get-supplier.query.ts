@@ -1,0 +1,60 @@
+import type { Knex, SqlEntityManager } from '@mikro-orm/knex';
+import { NotFoundError } from '../../domain/catalog.errors';
+import {
+  CONTRACT_SUMMARY_COLUMNS,
+  EVEN_SPLIT_AMOUNT_SQL,
+  organisationViews,
+  pendingView,
+  toNumber,
+  toSummary,
+  type ContractSummary,
+  type OrganisationView,
+} from '../catalog-read';
+
+export interface SupplierDetail {
+  id: string;
+  scope: 'id' | 'siren';
+  identity: OrganisationView;
+  /** Amounts split evenly between co-contractors. */
+  totals: { contracts: number; montant: number };
+  contracts: (ContractSummary & { role: string })[];
+  buyers: { id: string; nom: string | null; contracts: number; montant: number }[];
+}
+
+export async function getSupplier(em: SqlEntityManager, id: string, limits = { contracts: 20, buyers: 20 }): Promise<SupplierDetail> {
+  const scope = /^\d{9}$/.test(id) ? 'siren' : 'id';
+  const knex = em.getKnex();
+  const won = (qb: Knex.QueryBuilder) =>
+    qb.join('contract as c', 'c.uid', 't.contract_uid').where(scope === 'siren' ? 't.titulaire_siren' : 't.titulaire_id', id);
+
+  const [totalsRow] = await won(
+    knex('contract_titulaire as t').select(knex.raw('count(distinct c.uid) as contracts'), knex.raw(`sum(${EVEN_SPLIT_AMOUNT_SQL}) as montant`)),
+  );
+  const count = toNumber(totalsRow?.contracts);
+  const views = await organisationViews(em, [id]);
+  if (count === 0 && !views.get(id)?.isSupplier) throw new NotFoundError('CATALOG_SUPPLIER_NOT_FOUND', `no supplier "${id}"`);
+
+  const contracts = await won(knex('contract_titulaire as t').select(...CONTRACT_SUMMARY_COLUMNS, 't.role'))
+    .orderBy([{ column: 'c.sort_date', order: 'desc' }, { column: 'c.uid', order: 'desc' }])
+    .limit(limits.contracts);
+  const buyers = await won(
+    knex('contract_titulaire as t').select('c.acheteur_id', knex.raw('count(distinct c.uid) as contracts'), knex.raw(`sum(${EVEN_SPLIT_AMOUNT_SQL}) as montant`)),
+  )
+    .groupBy('c.acheteur_id')
+    .orderBy([{ column: 'montant', order: 'desc' }, { column: 'c.acheteur_id', order: 'asc' }])
+    .limit(limits.buyers);
+  const buyerViews = await organisationViews(em, buyers.map((b: Record<string, unknown>) => String(b.acheteur_id)));
+  return {
+    id,
+    scope,
+    identity: views.get(id) ?? pendingView(id),
+    totals: { contracts: count, montant: toNumber(totalsRow?.montant) },
+    contracts: contracts.map((r: Record<string, unknown>) => ({ ...toSummary(r), role: String(r.role) })),
+    buyers: buyers.map((b: Record<string, unknown>) => ({
+      id: String(b.acheteur_id),
+      nom: buyerViews.get(String(b.acheteur_id))?.nom ?? null,
+      contracts: toNumber(b.contracts),
+      montant: toNumber(b.montant),
+    })),
+  };
+}

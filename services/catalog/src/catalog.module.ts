@@ -1,0 +1,64 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { ApplyContractPublishedBatchHandler } from './application/apply-contract-published-batch/apply-contract-published-batch.handler';
+import { ORGANISATION_RESOLVER } from './application/resolve-organisations/organisation-resolver.port';
+import { ResolveOrganisationsHandler } from './application/resolve-organisations/resolve-organisations.handler';
+import { SourcesInOrderResolver } from './application/resolve-organisations/sources-in-order.resolver';
+import type { TerritoryReference } from './domain/territory';
+import { BuyersController } from './infrastructure/http/buyers.controller';
+import { ContractsController } from './infrastructure/http/contracts.controller';
+import { OrganisationsController } from './infrastructure/http/organisations.controller';
+import { SuppliersController } from './infrastructure/http/suppliers.controller';
+import { openCatalogOrm } from './infrastructure/orm/catalog-orm.config';
+import { CATALOG_ORM, CatalogOrmLifecycle } from './infrastructure/orm/catalog-orm.provider';
+import { RechercheEntreprisesClient, type RechercheEntreprisesClientOptions } from './infrastructure/sirene/recherche-entreprises.client';
+import { OfflineApiSource, RechercheEntreprisesSource } from './infrastructure/sirene/recherche-entreprises.source';
+import { SireneStockSource } from './infrastructure/sirene/sirene-stock.source';
+import { defaultTerritoryReference, readTerritoryTables } from './infrastructure/territory/territory-reference';
+
+export interface CatalogModuleOptions {
+  /** postgres://… or sqlite:/path/file.db or sqlite::memory: */
+  ormUrl: string;
+  /** Base URL of the "recherche d'entreprises" API (SIRENE_API_URL); unset = offline. */
+  sireneApiUrl?: string;
+  sireneApi?: Omit<RechercheEntreprisesClientOptions, 'baseUrl'> & { cacheTtlMs?: number };
+  /** Directory of the territory CSV files; default services/catalog/reference. */
+  referenceDir?: string;
+  debugSql?: boolean;
+}
+
+export const CATALOG_OPTIONS = Symbol('CATALOG_OPTIONS');
+export const TERRITORY_REFERENCE = Symbol('TERRITORY_REFERENCE');
+
+@Module({})
+export class CatalogModule {
+  static register(options: CatalogModuleOptions): DynamicModule {
+    const infrastructure: Provider[] = [
+      { provide: CATALOG_OPTIONS, useValue: options },
+      // The ORM is opened here, never migrated here: migrations are `migrateCatalog` (CLI `observatoire migrate`).
+      { provide: CATALOG_ORM, useFactory: () => openCatalogOrm({ url: options.ormUrl, debug: options.debugSql }) },
+      CatalogOrmLifecycle,
+      {
+        provide: TERRITORY_REFERENCE,
+        useFactory: (): TerritoryReference => (options.referenceDir ? readTerritoryTables(options.referenceDir).reference : defaultTerritoryReference()),
+      },
+      {
+        provide: ORGANISATION_RESOLVER,
+        inject: [TERRITORY_REFERENCE],
+        useFactory: (territory: TerritoryReference) => {
+          const api = options.sireneApiUrl
+            ? new RechercheEntreprisesSource(new RechercheEntreprisesClient({ ...options.sireneApi, baseUrl: options.sireneApiUrl }), options.sireneApi?.cacheTtlMs)
+            : new OfflineApiSource();
+          return new SourcesInOrderResolver([new SireneStockSource(), api], territory);
+        },
+      },
+    ];
+    const useCases: Provider[] = [ApplyContractPublishedBatchHandler, ResolveOrganisationsHandler];
+    return {
+      module: CatalogModule,
+      controllers: [ContractsController, BuyersController, SuppliersController, OrganisationsController],
+      providers: [...infrastructure, ...useCases],
+      exports: [CATALOG_ORM, ApplyContractPublishedBatchHandler, ResolveOrganisationsHandler],
+    };
+  }
+}
+

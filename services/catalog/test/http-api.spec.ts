@@ -1,0 +1,123 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import * as path from 'node:path';
+import request from 'supertest';
+import { applyContractPublishedBatch } from '../src/application/apply-contract-published-batch/apply-contract-published-batch';
+import { importSireneStock } from '../src/application/import-sirene-stock/import-sirene-stock';
+import { ResolveOrganisationsHandler } from '../src/application/resolve-organisations/resolve-organisations.handler';
+import { CatalogModule } from '../src/catalog.module';
+import { catalogOpenApiPaths } from '../src/infrastructure/http/catalog.openapi';
+import { CATALOG_ORM } from '../src/infrastructure/orm/catalog-orm.provider';
+import { migrateCatalog } from '../src/infrastructure/orm/migrate-catalog';
+import { aContract, contractPublished, org } from './support/contract-events';
+import { SIRENE_FIXTURES } from './support/use-case-scenarios';
+
+describe('catalog HTTP API (Nest app from CatalogModule on SQLite)', () => {
+  let app: INestApplication;
+  const buyer = '24350013900189';
+  const supplier = '44306184100047';
+  const partner = '52345678800011';
+
+  beforeAll(async () => {
+    app = await NestFactory.create(CatalogModule.register({ ormUrl: 'sqlite::memory:' }), { logger: false });
+    app.setGlobalPrefix('api');
+    await app.init();
+    const orm = app.get<MikroORM>(CATALOG_ORM);
+    await migrateCatalog(orm, { loadTerritory: false });
+    await importSireneStock({
+      orm,
+      unitesLegales: path.join(SIRENE_FIXTURES, 'StockUniteLegale_extract.csv'),
+      etablissements: path.join(SIRENE_FIXTURES, 'StockEtablissement_extract.csv'),
+    });
+    const events = [
+      contractPublished(aContract({ id: 'A-1', titulaires: [org(supplier)], montant: 100_000, dateNotification: '2023-05-02' }), 1),
+      contractPublished(aContract({ id: 'A-2', titulaires: [org(supplier), org(partner)], montant: 300_000, dateNotification: '2024-03-10' }), 1),
+      contractPublished(aContract({ id: 'A-3', titulaires: [org(partner)], codeCPV: '71000000', cpvDivision: '71', montant: 50_000, dateNotification: '2024-11-20' }), 1),
+    ];
+    const applied = await applyContractPublishedBatch(orm.em.fork() as SqlEntityManager, events);
+    await app.get(ResolveOrganisationsHandler).execute(applied.newOrganisations.map((o) => o.id));
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('GET /api/contrats/:uid returns the contract with its versions, buyer and suppliers profiles', async () => {
+    const res = await request(app.getHttpServer()).get(`/api/contrats/${buyer}A-2`).expect(200);
+    expect(res.body.versions).toHaveLength(1);
+    expect(res.body.acheteur.profile).toMatchObject({ nom: 'RENNES METROPOLE', typeOrganisation: 'epci' });
+    expect(res.body.titulaires.map((t: { role: string; organisation: { nom: string } }) => [t.role, t.organisation.nom])).toEqual([
+      ['mandataire', 'BATI OUEST TRAVAUX (FICTIF)'],
+      ['cotraitant', 'GRAND GROUPE PARIS (FICTIF)'],
+    ]);
+    expect(res.body.provenance[0]).toMatchObject({ source: 'megalis', format: 'decp-2022-json' });
+  });
+
+  it('GET /api/contrats/:uid of an unknown uid answers 404 CATALOG_CONTRACT_NOT_FOUND with the correlation id', async () => {
+    const res = await request(app.getHttpServer()).get('/api/contrats/nope').set('x-correlation-id', 'corr-1').expect(404);
+    expect(res.body).toEqual({ code: 'CATALOG_CONTRACT_NOT_FOUND', message: expect.any(String), correlationId: 'corr-1' });
+  });
+
+  it('GET /api/acheteurs/:siret returns identity, totals by year and CPV division, top suppliers, latest contracts', async () => {
+    const res = await request(app.getHttpServer()).get(`/api/acheteurs/${buyer}`).expect(200);
+    expect(res.body.totals).toEqual({ contracts: 3, montant: 450_000 });
+    expect(res.body.byYearAndCpvDivision).toEqual([
+      { annee: 2024, cpvDivision: '45', contracts: 1, montant: 300_000 },
+      { annee: 2024, cpvDivision: '71', contracts: 1, montant: 50_000 },
+      { annee: 2023, cpvDivision: '45', contracts: 1, montant: 100_000 },
+    ]);
+    expect(res.body.topSuppliers).toEqual([
+      { id: supplier, nom: 'BATI OUEST TRAVAUX (FICTIF)', contracts: 2, montant: 250_000 },
+      { id: partner, nom: 'GRAND GROUPE PARIS (FICTIF)', contracts: 2, montant: 200_000 },
+    ]);
+    expect(res.body.latestContracts.map((c: { id: string }) => c.id)).toEqual(['A-3', 'A-2', 'A-1']);
+    await request(app.getHttpServer()).get('/api/acheteurs/243500139').expect(200);
+  });
+
+  it('GET /api/acheteurs/:siret validates the id and answers 404 for an unknown buyer', async () => {
+    const bad = await request(app.getHttpServer()).get('/api/acheteurs/abc').expect(400);
+    expect(bad.body.code).toBe('CATALOG_INVALID_PARAMETER');
+    const missing = await request(app.getHttpServer()).get('/api/acheteurs/22220001600016').expect(404);
+    expect(missing.body.code).toBe('CATALOG_BUYER_NOT_FOUND');
+  });
+
+  it('GET /api/titulaires/:id returns identity, contracts won and buyers', async () => {
+    const res = await request(app.getHttpServer()).get(`/api/titulaires/${supplier}`).expect(200);
+    expect(res.body.identity.profile).toMatchObject({ categorieEntreprise: 'PME', tpe: true, epciSiren: '243500139' });
+    expect(res.body.totals).toEqual({ contracts: 2, montant: 250_000 });
+    expect(res.body.contracts.map((c: { id: string; role: string }) => [c.id, c.role])).toEqual([
+      ['A-2', 'mandataire'],
+      ['A-1', 'titulaire'],
+    ]);
+    expect(res.body.buyers).toEqual([{ id: buyer, nom: 'RENNES METROPOLE', contracts: 2, montant: 250_000 }]);
+    const missing = await request(app.getHttpServer()).get('/api/titulaires/XX000').expect(404);
+    expect(missing.body.code).toBe('CATALOG_SUPPLIER_NOT_FOUND');
+  });
+
+  it('GET /api/contrats filters and paginates with an opaque cursor', async () => {
+    const server = app.getHttpServer();
+    const first = await request(server).get(`/api/contrats?acheteur=${buyer}&limit=2`).expect(200);
+    expect(first.body.items.map((c: { id: string }) => c.id)).toEqual(['A-3', 'A-2']);
+    const second = await request(server).get(`/api/contrats?acheteur=${buyer}&limit=2&cursor=${first.body.nextCursor}`).expect(200);
+    expect(second.body).toEqual({ items: [expect.objectContaining({ id: 'A-1' })], nextCursor: null });
+    const filtered = await request(server).get(`/api/contrats?titulaire=${partner}&cpv=45&annee=2024`).expect(200);
+    expect(filtered.body.items.map((c: { id: string }) => c.id)).toEqual(['A-2']);
+    expect((await request(server).get('/api/contrats?cursor=garbage').expect(400)).body.code).toBe('CATALOG_INVALID_CURSOR');
+    expect((await request(server).get('/api/contrats?annee=abc').expect(400)).body.code).toBe('CATALOG_INVALID_PARAMETER');
+  });
+
+  it('GET /api/organisations finds by name prefix (accents and case ignored), SIRET or SIREN', async () => {
+    const server = app.getHttpServer();
+    const byName = await request(server).get('/api/organisations?q=bâti ou').expect(200);
+    expect(byName.body.items.map((o: { id: string }) => o.id)).toEqual([supplier]);
+    const bySiren = await request(server).get('/api/organisations?q=523456788').expect(200);
+    expect(bySiren.body.items[0]).toMatchObject({ id: partner, isSupplier: true });
+    expect((await request(server).get('/api/organisations?q=a').expect(400)).body.code).toBe('CATALOG_INVALID_PARAMETER');
+  });
+
+  it('documents every route in the OpenAPI paths object', () => {
+    expect(Object.keys(catalogOpenApiPaths).sort()).toEqual(['/api/acheteurs/{siret}', '/api/contrats', '/api/contrats/{uid}', '/api/organisations', '/api/titulaires/{id}']);
+  });
+});

@@ -1,0 +1,20 @@
+import { inject } from 'vitest';
+import { openCatalogOrm } from '../src/infrastructure/orm/catalog-orm.config';
+import { migrateCatalog } from '../src/infrastructure/orm/migrate-catalog';
+import { createScratchDatabase } from './support/scratch-postgres';
+import { catalogUseCaseScenarios } from './support/use-case-scenarios';
+
+/** Real PostgreSQL started by the repository's scripts; a fresh database per test, migrated up from empty. */
+catalogUseCaseScenarios('PostgreSQL', async () => {
+  const database = await createScratchDatabase(inject('engines').postgres.url);
+  const orm = await openCatalogOrm({ url: database.url });
+  const result = await migrateCatalog(orm);
+  expect(result.territory?.communes).toBe(35_015);
+  return {
+    orm,
+    dispose: async () => {
+      await orm.close(true);
+      await database.drop();
+    },
+  };
+});
