@@ -1,4 +1,8 @@
-import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { Inject, Module, type DynamicModule, type OnModuleInit, type Provider } from '@nestjs/common';
+import type { MikroORM } from '@mikro-orm/core';
+import { HealthRegistry, OpenApiRegistry } from '@observatoire/platform';
+import { PersistContractWhenContractPublishedHandler } from './infrastructure/messaging/persist-contract-when-contract-published.handler';
+import { catalogOpenApiPaths } from './infrastructure/http/catalog.openapi';
 import { ApplyContractPublishedBatchHandler } from './application/apply-contract-published-batch/apply-contract-published-batch.handler';
 import { ORGANISATION_RESOLVER } from './application/resolve-organisations/organisation-resolver.port';
 import { ResolveOrganisationsHandler } from './application/resolve-organisations/resolve-organisations.handler';
@@ -30,7 +34,21 @@ export const CATALOG_OPTIONS = Symbol('CATALOG_OPTIONS');
 export const TERRITORY_REFERENCE = Symbol('TERRITORY_REFERENCE');
 
 @Module({})
-export class CatalogModule {
+export class CatalogModule implements OnModuleInit {
+  constructor(
+    @Inject(CATALOG_ORM) private readonly orm: MikroORM,
+    private readonly health: HealthRegistry,
+    private readonly openapi: OpenApiRegistry,
+  ) {}
+
+  onModuleInit() {
+    this.openapi.add(catalogOpenApiPaths);
+    this.health.register('catalogDatabase', async () => {
+      const ok = await this.orm.isConnected();
+      return { ok, detail: ok ? 'catalog database reachable' : 'catalog database unreachable' };
+    });
+  }
+
   static register(options: CatalogModuleOptions): DynamicModule {
     const infrastructure: Provider[] = [
       { provide: CATALOG_OPTIONS, useValue: options },
@@ -55,7 +73,7 @@ export class CatalogModule {
     const useCases: Provider[] = [ApplyContractPublishedBatchHandler, ResolveOrganisationsHandler];
     return {
       module: CatalogModule,
-      controllers: [ContractsController, BuyersController, SuppliersController, OrganisationsController],
+      controllers: [ContractsController, BuyersController, SuppliersController, OrganisationsController, PersistContractWhenContractPublishedHandler],
       providers: [...infrastructure, ...useCases],
       exports: [CATALOG_ORM, ApplyContractPublishedBatchHandler, ResolveOrganisationsHandler],
     };

@@ -1,6 +1,6 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { MikroORM } from '@mikro-orm/core';
-import { AdminAuthGuard, EVENT_BUS, HealthRegistry, OpenApiRegistry, type EventBus } from '@observatoire/platform';
+import { EVENT_BUS, HealthRegistry, OpenApiRegistry, type EventBus } from '@observatoire/platform';
 import { ingestOpenApiPaths, ingestOpenApiSchemas } from './infrastructure/http/ingest.openapi';
 import { IngestFilesHandler } from './application/ingest-files/ingest-files.handler';
 import { IngestController } from './infrastructure/http/ingest.controller';
@@ -9,7 +9,6 @@ import { createIngestOrm } from './infrastructure/persistence/ingest-orm';
 
 export interface IngestModuleOptions {
   databaseUrl: string;
-  adminTokens: string[];
 }
 
 /** The ingest service: DECP files and feeds in, events out. Needs a global EVENT_BUS provider. */
@@ -35,7 +34,6 @@ export class IngestModule implements OnModuleInit, OnApplicationShutdown {
       controllers: [IngestController],
       providers: [
         { provide: INGEST_ORM, useFactory: () => createIngestOrm(options.databaseUrl) },
-        { provide: AdminAuthGuard, useValue: new AdminAuthGuard(options.adminTokens) },
         {
           provide: IngestFilesHandler,
           inject: [INGEST_ORM, EVENT_BUS],

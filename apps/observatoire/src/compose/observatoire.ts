@@ -31,7 +31,7 @@ export async function createObservatoire(config: ObservatoireConfig, services: S
   const bus = createEventBus(config, `observatoire-${services.join('-')}`, (l, m) => logger[l as 'info' | 'warn' | 'error']?.(m));
   const imports: DynamicModule[] = [PlatformModule.forRoot({ bus, config })];
   for (const name of services) imports.push(await SERVICES[name].module(config));
-  if (services.includes('ingest')) imports.push(IngestModule.register({ databaseUrl: config.databases.ingest, adminTokens: config.adminTokens }));
+  if (services.includes('ingest')) imports.push(IngestModule.register({ databaseUrl: config.databases.ingest }));
 
   @Module({ imports })
   class ObservatoireRootModule {}

@@ -2,6 +2,7 @@ import type { DynamicModule } from '@nestjs/common';
 import type { MikroORM } from '@mikro-orm/core';
 import type { ObservatoireConfig } from '@observatoire/platform';
 import { createIngestOrm, migrateIngest } from '@observatoire/ingest';
+import { CatalogModule, migrateCatalog, openCatalogOrm } from '@observatoire/catalog';
 
 export const SERVICE_NAMES = ['ingest', 'catalog', 'search', 'analytics'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -29,7 +30,10 @@ export const SERVICES: Record<ServiceName, ServiceDescriptor> = {
     module: emptyModule,
     migrate: (c) => withOrm(() => createIngestOrm(c.databases.ingest), migrateIngest),
   },
-  catalog: { module: emptyModule },
+  catalog: {
+    module: async (c) => CatalogModule.register({ ormUrl: c.databases.catalog, sireneApiUrl: c.sireneApiUrl ?? undefined }),
+    migrate: (c) => withOrm(() => openCatalogOrm({ url: c.databases.catalog }), async (orm) => (await migrateCatalog(orm)).applied),
+  },
   search: { module: emptyModule },
   analytics: { module: emptyModule },
 };

@@ -1,11 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
-import { type CanActivate, type ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+
+/** The admin API keys (from OBSERVATOIRE_ADMIN_TOKENS), provided globally by PlatformModule. */
+export const ADMIN_TOKENS = Symbol.for('observatoire.adminTokens');
 import type { Request } from 'express';
 
 /** Admin and upload endpoints: `Authorization: Bearer <key>` against the configured API keys. Closed when none is configured. */
 @Injectable()
 export class AdminAuthGuard implements CanActivate {
-  constructor(private readonly tokens: string[]) {}
+  constructor(@Inject(ADMIN_TOKENS) private readonly tokens: string[]) {}
 
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<Request>();

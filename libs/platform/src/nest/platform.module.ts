@@ -3,6 +3,7 @@ import type { EventBus } from '../event-bus/event-bus.port';
 import type { ObservatoireConfig } from '../config/config';
 import { HealthRegistry, OpenApiRegistry, PlatformController } from './registries';
 import { EVENT_BUS } from './tokens';
+import { ADMIN_TOKENS } from './admin-auth.guard';
 
 export const OBSERVATOIRE_CONFIG = Symbol.for('observatoire.config');
 
@@ -21,8 +22,9 @@ export class PlatformModule {
         { provide: OBSERVATOIRE_CONFIG, useValue: options.config },
         { provide: HealthRegistry, useValue: health },
         OpenApiRegistry,
+        { provide: ADMIN_TOKENS, useValue: options.config.adminTokens },
       ],
-      exports: [EVENT_BUS, OBSERVATOIRE_CONFIG, HealthRegistry, OpenApiRegistry],
+      exports: [EVENT_BUS, OBSERVATOIRE_CONFIG, HealthRegistry, OpenApiRegistry, ADMIN_TOKENS],
     };
   }
 }

@@ -1,0 +1,129 @@
+// Every call the site makes to the API, in one place: paths, query-parameter names and error handling.
+// The page URLs use French, user-facing parameter names; the API names are mapped here and only here.
+
+/** An API answer other than 2xx: `{ code, message, correlationId }` (or a network failure, status 0). */
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.message || `HTTP ${status}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = body?.code || (status === 0 ? 'NETWORK' : 'HTTP_ERROR');
+    this.correlationId = body?.correlationId || null;
+  }
+  /** The route itself does not exist (service not deployed yet): the block shows "indisponible". */
+  get unavailable() {
+    return this.status === 404 && (this.code === 'NOT_FOUND' || this.code === 'HTTP_ERROR');
+  }
+  /** The resource asked for does not exist (unknown contract, buyer...). */
+  get notFound() {
+    return this.status === 404 && !this.unavailable;
+  }
+}
+
+/** Drop empty values: the APIs refuse unknown or empty parameters. */
+export function cleanParams(params) {
+  const out = new URLSearchParams();
+  for (const [k, v] of Object.entries(params || {})) {
+    if (v === undefined || v === null || v === '') continue;
+    if (Array.isArray(v)) v.filter((x) => x !== '' && x != null).forEach((x) => out.append(k, String(x)));
+    else out.append(k, String(v));
+  }
+  return out;
+}
+
+export function apiUrl(path, params) {
+  const qs = cleanParams(params).toString();
+  return `/api${path}${qs ? `?${qs}` : ''}`;
+}
+
+export async function getJson(path, params, { signal } = {}) {
+  let res;
+  try {
+    res = await fetch(apiUrl(path, params), { headers: { Accept: 'application/json' }, signal });
+  } catch (err) {
+    if (err?.name === 'AbortError') throw err;
+    throw new ApiError(0, { message: 'Le serveur ne répond pas.' });
+  }
+  let body = null;
+  try {
+    body = await res.json();
+  } catch {
+    body = null;
+  }
+  if (!res.ok) throw new ApiError(res.status, body);
+  return body;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Analytics filters (`/api/indicators`, `/api/secteur`, `/api/prix`): the page parameters are the API's own
+// words (territoire, cpv, annee, du, au, acheteur, typeAchat, typeAcheteur), so they pass through unchanged.
+export const ANALYTICS_FILTERS = ['territoire', 'cpv', 'annee', 'du', 'au', 'acheteur', 'typeAchat', 'typeAcheteur', 'coTraitance'];
+
+export function analyticsParams(query) {
+  const out = {};
+  for (const k of ANALYTICS_FILTERS) {
+    const v = query.get(k);
+    if (v) out[k] = v.trim();
+  }
+  // the API refuses annee together with du/au: the explicit period wins
+  if (out.annee && (out.du || out.au)) delete out.annee;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Search (`/api/search`). Page parameter (French, in the address bar) → API parameter (domain names of
+// services/search/src/domain/search-query.ts). Facet name → the page parameter that filters on it.
+export const SEARCH_PAGE_PARAMS = {
+  q: 'q',
+  type: 'purchaseType',
+  cpv: 'cpv',
+  departement: 'buyerDepartement',
+  typeAcheteur: 'buyerType',
+  categorie: 'supplierCategorie',
+  procedure: 'procedure',
+  acheteur: 'buyer',
+  annee: 'year',
+  montantMin: 'amountMin',
+  montantMax: 'amountMax',
+};
+export const SEARCH_SORTS = { pertinence: 'relevance', date: 'date', montant: 'amount' };
+export const FACET_TO_PAGE_PARAM = {
+  purchaseType: 'type',
+  cpvDivision: 'cpv',
+  buyerDepartement: 'departement',
+  buyerType: 'typeAcheteur',
+  supplierCategorie: 'categorie',
+  procedure: 'procedure',
+  year: 'annee',
+};
+
+export function searchParams(query, { cursor, size = 20 } = {}) {
+  const out = {};
+  for (const [page, api] of Object.entries(SEARCH_PAGE_PARAMS)) {
+    const values = query.getAll(page).filter(Boolean);
+    if (values.length) out[api] = values.length === 1 ? values[0] : values;
+  }
+  const tri = query.get('tri');
+  if (tri && SEARCH_SORTS[tri]) out.sort = SEARCH_SORTS[tri];
+  const ordre = query.get('ordre');
+  if (ordre === 'asc' || ordre === 'desc') out.order = ordre;
+  out.size = size;
+  if (cursor) out.cursor = cursor;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+export const api = {
+  search: (query, opts, init) => getJson('/search', searchParams(query, opts), init),
+  contract: (uid, init) => getJson(`/contrats/${encodeURIComponent(uid)}`, null, init),
+  buyer: (siret, init) => getJson(`/acheteurs/${encodeURIComponent(siret)}`, null, init),
+  supplier: (id, init) => getJson(`/titulaires/${encodeURIComponent(id)}`, null, init),
+  organisations: (q, init) => getJson('/organisations', { q, limit: 10 }, init),
+  indicators: (filters, init) => getJson('/indicators', filters, init),
+  indicatorSeries: (filters, indicator, init) => getJson('/indicators/series', { ...filters, indicator }, init),
+  sector: (filters, init) => getJson('/secteur', { ...filters, limit: 10 }, init),
+  prices: (filters, init) => getJson('/prix', filters, init),
+  quarantine: ({ limit, offset }, init) => getJson('/qualite/quarantaine', { limit, offset }, init),
+  ingestRuns: (init) => getJson('/ingest/runs', { limit: 10 }, init),
+  exportUrl: (format, filters, extra = {}) => apiUrl(`/indicators/export.${format}`, { table: 'indicators', ...filters, ...extra }),
+};

@@ -1,0 +1,44 @@
+import type { MikroORM } from '@mikro-orm/core';
+import { Controller, Inject, Logger } from '@nestjs/common';
+import { EventPattern } from '@nestjs/microservices';
+import { CONSUMER_GROUPS, TOPICS, type ContractPublishedV1 } from '@observatoire/contracts';
+import { consume, EVENT_BUS, type DeliveredEvent, type EventBus } from '@observatoire/platform';
+import { ApplyContractPublishedBatchHandler } from '../../application/apply-contract-published-batch/apply-contract-published-batch.handler';
+import { ResolveOrganisationsHandler } from '../../application/resolve-organisations/resolve-organisations.handler';
+import { CATALOG_ORM, forkEm } from '../orm/catalog-orm.provider';
+import { OrganisationEntity } from '../orm/entities';
+
+/** Organisations resolved per batch at most (the live API is rate-limited; the rest waits for the next batch). */
+const RESOLUTION_BATCH = 500;
+
+/**
+ * Catalog consumer of ContractPublished: persist the batch (idempotent: processed event ids and
+ * aggregate versions are checked in the same transaction), then resolve every organisation still
+ * pending — not only those this batch registered, so a crash between the two steps loses nothing —
+ * and publish SupplierResolved / BuyerResolved (deterministic ids: a re-resolution that finds the
+ * same facts publishes the same event id).
+ */
+@Controller()
+export class PersistContractWhenContractPublishedHandler {
+  private readonly log = new Logger('catalog');
+
+  constructor(
+    private readonly apply: ApplyContractPublishedBatchHandler,
+    private readonly resolve: ResolveOrganisationsHandler,
+    @Inject(CATALOG_ORM) private readonly orm: MikroORM,
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+  ) {}
+
+  @EventPattern(consume(TOPICS.contracts, CONSUMER_GROUPS.catalog))
+  async onContractsPublished(batch: DeliveredEvent[]): Promise<void> {
+    const events = batch.map((d) => d.event).filter((e): e is ContractPublishedV1 => e.type === 'ContractPublished');
+    if (events.length === 0) return;
+    const result = await this.apply.execute(events);
+    const pending = await forkEm(this.orm).find(OrganisationEntity, { status: 'pending' }, { fields: ['id'], limit: RESOLUTION_BATCH, orderBy: { id: 'asc' } });
+    const ids = [...new Set([...result.newOrganisations.map((o) => o.id), ...pending.map((p) => p.id)])].slice(0, RESOLUTION_BATCH * 2);
+    if (ids.length === 0) return;
+    const resolved = await this.resolve.execute(ids, { correlationId: events[0].correlationId, causationId: events[events.length - 1].eventId });
+    await this.bus.publish(TOPICS.organisations, resolved.events);
+    this.log.debug?.(`batch of ${events.length}: ${result.applied} applied, ${resolved.events.length} organisation events`);
+  }
+}
