@@ -1,7 +1,11 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { INestApplication } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { EmbeddedEventLog, PlatformModule, loadConfig } from '@observatoire/platform';
 import * as path from 'node:path';
 import request from 'supertest';
 import { applyContractPublishedBatch } from '../src/application/apply-contract-published-batch/apply-contract-published-batch';
@@ -21,7 +25,10 @@ describe('catalog HTTP API (Nest app from CatalogModule on SQLite)', () => {
   const partner = '52345678800011';
 
   beforeAll(async () => {
-    app = await NestFactory.create(CatalogModule.register({ ormUrl: 'sqlite::memory:' }), { logger: false });
+    const bus = new EmbeddedEventLog(mkdtempSync(path.join(tmpdir(), 'catalog-http-')));
+    @Module({ imports: [PlatformModule.forRoot({ bus, config: loadConfig({}) }), CatalogModule.register({ ormUrl: 'sqlite::memory:' })] })
+    class TestRoot {}
+    app = await NestFactory.create(TestRoot, { logger: false, abortOnError: false });
     app.setGlobalPrefix('api');
     await app.init();
     const orm = app.get<MikroORM>(CATALOG_ORM);

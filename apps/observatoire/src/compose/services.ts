@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { ObservatoireConfig } from '@observatoire/platform';
 import { createIngestOrm, migrateIngest } from '@observatoire/ingest';
 import { CatalogModule, migrateCatalog, openCatalogOrm } from '@observatoire/catalog';
+import { AnalyticsModule, createAnalyticsOrm, migrateAnalytics } from '@observatoire/analytics';
 
 export const SERVICE_NAMES = ['ingest', 'catalog', 'search', 'analytics'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -23,6 +24,11 @@ async function withOrm(create: () => Promise<MikroORM>, run: (orm: MikroORM) => 
   }
 }
 
+function toNames(result: unknown): string[] {
+  if (Array.isArray(result)) return result.map((r) => (typeof r === 'string' ? r : String((r as { name?: string }).name ?? r)));
+  return [];
+}
+
 const emptyModule = async (): Promise<DynamicModule> => ({ module: class EmptyModule {} });
 
 export const SERVICES: Record<ServiceName, ServiceDescriptor> = {
@@ -35,7 +41,10 @@ export const SERVICES: Record<ServiceName, ServiceDescriptor> = {
     migrate: (c) => withOrm(() => openCatalogOrm({ url: c.databases.catalog }), async (orm) => (await migrateCatalog(orm)).applied),
   },
   search: { module: emptyModule },
-  analytics: { module: emptyModule },
+  analytics: {
+    module: async (c) => AnalyticsModule.register({ databaseUrl: c.databases.analytics }),
+    migrate: (c) => withOrm(() => createAnalyticsOrm(c.databases.analytics), async (orm) => toNames(await migrateAnalytics(orm))),
+  },
 };
 
 export async function migrateAll(config: ObservatoireConfig, services: readonly ServiceName[]): Promise<Record<string, string[]>> {

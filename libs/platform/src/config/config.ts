@@ -14,6 +14,8 @@ const RawConfig = z.object({
   OBSERVATOIRE_SEED: bool.default(true),
   KAFKA_BROKERS: z.string().optional(),
   KAFKA_PARTITIONS: z.coerce.number().int().positive().default(3),
+  /** Optional prefix of every topic and consumer group (several observatories or test runs on one cluster). */
+  KAFKA_NAMESPACE: z.string().regex(/^[a-zA-Z0-9._-]+$/).optional(),
   INGEST_DATABASE_URL: z.string().optional(),
   CATALOG_DATABASE_URL: z.string().optional(),
   ANALYTICS_DATABASE_URL: z.string().optional(),
@@ -35,7 +37,7 @@ export interface ObservatoireConfig {
   host: string;
   dataDir: string;
   seed: boolean;
-  kafka: { brokers: string[]; partitions: number } | null;
+  kafka: { brokers: string[]; partitions: number; namespace?: string } | null;
   databases: { ingest: string; catalog: string; analytics: string };
   search: { url: string; flavor: 'opensearch' | 'elasticsearch'; indexPrefix: string; username?: string; password?: string } | { embedded: string; indexPrefix: string };
   sireneApiUrl: string | null;
@@ -72,7 +74,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: c.HOST,
     dataDir,
     seed: c.OBSERVATOIRE_SEED,
-    kafka: c.KAFKA_BROKERS ? { brokers: c.KAFKA_BROKERS.split(',').map((s) => s.trim()).filter(Boolean), partitions: c.KAFKA_PARTITIONS } : null,
+    kafka: c.KAFKA_BROKERS ? { brokers: c.KAFKA_BROKERS.split(',').map((s) => s.trim()).filter(Boolean), partitions: c.KAFKA_PARTITIONS, namespace: c.KAFKA_NAMESPACE } : null,
     databases: {
       ingest: c.INGEST_DATABASE_URL ?? sqlite('ingest'),
       catalog: c.CATALOG_DATABASE_URL ?? sqlite('catalog'),

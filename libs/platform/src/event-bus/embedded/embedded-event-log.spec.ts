@@ -28,3 +28,20 @@ describe('embedded event log files', () => {
     ]);
   });
 });
+
+describe('embedded event log consumer groups', () => {
+  it('commits the positions of several topics of one group without losing any', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'obs-bus-multi-'));
+    const bus = new EmbeddedEventLog(d);
+    const topics = ['t1', 't2', 't3', 't4'];
+    await bus.ensureTopics(topics, ['g']);
+    await Promise.all(topics.map((t) => bus.publish(t, [sampleContractEvent(`${t}-A`), sampleContractEvent(`${t}-B`)])));
+    const seen: string[] = [];
+    const sub = await bus.subscribe({ group: 'g', topics, maxBatchSize: 1, handler: async (batch) => void seen.push(...batch.map((x) => x.event.aggregateId)) });
+    await sub.drain(10_000);
+    await sub.stop();
+    expect(seen).toHaveLength(8);
+    expect(await bus.lag('g', topics)).toEqual({ t1: 0, t2: 0, t3: 0, t4: 0 });
+    await bus.close();
+  });
+});

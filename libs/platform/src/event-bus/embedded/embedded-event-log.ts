@@ -82,17 +82,39 @@ export class EmbeddedEventLog implements EventBus {
     return join(this.dir, 'offsets', `${group.replace(/[^\w.-]/g, '_')}.json`);
   }
 
+  private readonly positionWrites = new Map<string, Promise<unknown>>();
+  private tmpCounter = 0;
+
   async readPositions(group: string): Promise<Record<string, GroupPosition>> {
     const file = this.offsetsFile(group);
     if (!existsSync(file)) return {};
     return JSON.parse(await fsp.readFile(file, 'utf8')) as Record<string, GroupPosition>;
   }
 
-  async writePositions(group: string, positions: Record<string, GroupPosition>): Promise<void> {
-    const file = this.offsetsFile(group);
-    const tmp = `${file}.${process.pid}.tmp`;
-    await fsp.writeFile(tmp, JSON.stringify(positions));
-    await fsp.rename(tmp, file);
+  /**
+   * Commit one topic's position for a group. Writes of one group are serialised (read-modify-write
+   * of one small file, then an atomic rename under a unique temporary name), so topics consumed by
+   * the same group never lose each other's commits.
+   */
+  commitPosition(group: string, topic: string, position: GroupPosition): Promise<void> {
+    return this.updatePositions(group, (all) => {
+      all[topic] = position;
+    });
+  }
+
+  private updatePositions(group: string, change: (all: Record<string, GroupPosition>) => void): Promise<void> {
+    const run = async () => {
+      const all = await this.readPositions(group);
+      change(all);
+      const file = this.offsetsFile(group);
+      const tmp = `${file}.${process.pid}.${++this.tmpCounter}.tmp`;
+      await fsp.writeFile(tmp, JSON.stringify(all));
+      await fsp.rename(tmp, file);
+    };
+    const previous = this.positionWrites.get(group) ?? Promise.resolve();
+    const next = previous.then(run, run);
+    this.positionWrites.set(group, next.catch(() => undefined));
+    return next;
   }
 
   async deadLetters(topic: string, group: string, limit = 100): Promise<DeadLetter[]> {
@@ -123,9 +145,9 @@ export class EmbeddedEventLog implements EventBus {
 
   async resetGroup(group: string, topic: string): Promise<void> {
     for (const s of this.subscriptions) if (s.group === group) throw new Error(`stop the consumer group ${group} before resetting it`);
-    const positions = await this.readPositions(group);
-    positions[topic] = { offset: 0, position: 0 };
-    await this.writePositions(group, positions);
+    await this.updatePositions(group, (all) => {
+      all[topic] = { offset: 0, position: 0 };
+    });
   }
 
   async lag(group: string, topics: string[]): Promise<Record<string, number>> {
@@ -211,9 +233,7 @@ class EmbeddedSubscription implements Subscription {
       }
       await this.handle(topic, entries);
       pos = { offset: entries[entries.length - 1].offset + 1, position: nextPosition };
-      const all = await this.bus.readPositions(this.group);
-      all[topic] = pos;
-      await this.bus.writePositions(this.group, all);
+      await this.bus.commitPosition(this.group, topic, pos);
       this.committed[topic] = pos;
       this.wake.emit(`committed:${topic}`);
     }

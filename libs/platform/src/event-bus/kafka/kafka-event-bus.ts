@@ -14,6 +14,11 @@ export interface KafkaEventBusConfig {
   /** Messages per produce request. */
   produceBatchSize?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void;
+  /**
+   * Optional namespace prefixed to every physical topic and consumer group (`<ns>.<topic>`), so that
+   * several observatories (or test runs) can share one cluster. Handlers always see logical names.
+   */
+  namespace?: string;
 }
 
 /**
@@ -30,6 +35,22 @@ export class KafkaEventBus implements EventBus {
   private producerReady: Promise<Producer> | null = null;
   private admin: Admin | null = null;
   private readonly subs = new Set<KafkaSubscription>();
+
+  /** Physical topic name of a logical topic. */
+  topic(logical: string): string {
+    return this.config.namespace ? `${this.config.namespace}.${logical}` : logical;
+  }
+
+  /** Physical consumer group of a logical group. */
+  group(logical: string): string {
+    return this.config.namespace ? `${this.config.namespace}.${logical}` : logical;
+  }
+
+  /** Logical topic name of a physical one. */
+  logical(physical: string): string {
+    const p = this.config.namespace ? `${this.config.namespace}.` : '';
+    return p && physical.startsWith(p) ? physical.slice(p.length) : physical;
+  }
 
   constructor(private readonly config: KafkaEventBusConfig) {
     this.kafka = new Kafka({
@@ -65,7 +86,7 @@ export class KafkaEventBus implements EventBus {
   async ensureTopics(topics: string[], groups: string[] = []): Promise<void> {
     const admin = await this.getAdmin();
     const existing = new Set(await admin.listTopics());
-    const wanted = [...topics, ...topics.flatMap((t) => groups.map((g) => deadLetterTopic(t, g)))].filter((t) => !existing.has(t));
+    const wanted = [...topics, ...topics.flatMap((t) => groups.map((g) => deadLetterTopic(t, g)))].map((t) => this.topic(t)).filter((t) => !existing.has(t));
     if (wanted.length === 0) return;
     await admin.createTopics({
       waitForLeaders: true,
@@ -87,7 +108,7 @@ export class KafkaEventBus implements EventBus {
         for (let i = 0; i < events.length; i += size) {
           const chunk = events.slice(i, i + size);
           await producer.send({
-            topic,
+            topic: this.topic(topic),
             acks: -1,
             messages: chunk.map((e) => ({ key: e.aggregateId, value: JSON.stringify(e), headers: eventHeaders(e) })),
           });
@@ -101,13 +122,13 @@ export class KafkaEventBus implements EventBus {
 
   async publishRaw(topic: string, messages: { key: string | null; value: string; headers: Record<string, string> }[]): Promise<void> {
     const producer = await this.getProducer();
-    await producer.send({ topic, acks: -1, messages });
+    await producer.send({ topic: this.topic(topic), acks: -1, messages });
   }
 
   async subscribe(options: SubscriptionOptions): Promise<Subscription> {
     await this.ensureTopics(options.topics, [options.group]);
     const consumer = this.kafka.consumer({
-      groupId: options.group,
+      groupId: this.group(options.group),
       allowAutoTopicCreation: false,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
@@ -125,13 +146,13 @@ export class KafkaEventBus implements EventBus {
 
   async topicEndOffsets(topic: string): Promise<Map<number, string>> {
     const admin = await this.getAdmin();
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await admin.fetchTopicOffsets(this.topic(topic));
     return new Map(offsets.map((o) => [o.partition, o.high]));
   }
 
   async committedOffsets(group: string, topic: string): Promise<Map<number, string>> {
     const admin = await this.getAdmin();
-    const res = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    const res = await admin.fetchOffsets({ groupId: this.group(group), topics: [this.topic(topic)] });
     const out = new Map<number, string>();
     for (const t of res) for (const p of t.partitions) out.set(p.partition, p.offset);
     return out;
@@ -159,11 +180,11 @@ export class KafkaEventBus implements EventBus {
     const total = [...ends.values()].reduce((a, b) => a + Number(b), 0);
     if (total === 0) return [];
     // A throw-away consumer group reads the dead-letter topic from the beginning.
-    const reader = this.kafka.consumer({ groupId: `${group}-dlq-reader-${Date.now()}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
+    const reader = this.kafka.consumer({ groupId: `${this.group(group)}-dlq-reader-${Date.now()}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
     const out: DeadLetter[] = [];
     await reader.connect();
     try {
-      await reader.subscribe({ topic: dlq, fromBeginning: true });
+      await reader.subscribe({ topic: this.topic(dlq), fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(resolve, 15_000);
         reader
@@ -186,7 +207,7 @@ export class KafkaEventBus implements EventBus {
 
   async resetGroup(group: string, topic: string): Promise<void> {
     const admin = await this.getAdmin();
-    await admin.resetOffsets({ groupId: group, topic, earliest: true });
+    await admin.resetOffsets({ groupId: this.group(group), topic: this.topic(topic), earliest: true });
   }
 
   async health(): Promise<{ ok: boolean; detail: string }> {
@@ -238,7 +259,7 @@ class KafkaSubscription implements Subscription {
 
   async start() {
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+    await this.consumer.subscribe({ topics: this.options.topics.map((t) => this.bus.topic(t)), fromBeginning: true });
     const max = this.options.maxBatchSize ?? 500;
     await this.consumer.run({
       autoCommit: true,
@@ -249,9 +270,10 @@ class KafkaSubscription implements Subscription {
         for (let i = 0; i < batch.messages.length; i += max) {
           if (!isRunning() || isStale()) return;
           const slice = batch.messages.slice(i, i + max);
-          await this.handleSlice(batch.topic, batch.partition, slice);
+          const topic = this.bus.logical(batch.topic);
+          await this.handleSlice(topic, batch.partition, slice);
           resolveOffset(slice[slice.length - 1].offset);
-          this.done.set(`${batch.topic}/${batch.partition}`, BigInt(slice[slice.length - 1].offset));
+          this.done.set(`${topic}/${batch.partition}`, BigInt(slice[slice.length - 1].offset));
           await commitOffsetsIfNecessary();
           await heartbeat();
         }

@@ -1,0 +1,185 @@
+import { api, FACET_TO_PAGE_PARAM } from '../api.js';
+import { BUYER_TYPES, CATEGORIES, DEPARTEMENTS, PURCHASE_TYPES, cpvDivisionLabel, date, euros, integer, plural } from '../format.js';
+import { errorBox, h, loading, safeHighlight, badge } from '../ui.js';
+
+const FACET_TITLES = {
+  purchaseType: 'Type d’achat',
+  cpvDivision: 'Secteur (division CPV)',
+  buyerDepartement: 'Département de l’acheteur',
+  buyerType: 'Type d’acheteur',
+  supplierCategorie: 'Taille du titulaire',
+  procedure: 'Procédure',
+  year: 'Année de notification',
+};
+const FACET_LABEL = {
+  purchaseType: (k) => PURCHASE_TYPES[k] || k,
+  cpvDivision: cpvDivisionLabel,
+  buyerDepartement: (k) => (DEPARTEMENTS[k] ? `${DEPARTEMENTS[k]} (${k})` : k),
+  buyerType: (k) => BUYER_TYPES[k] || k,
+  supplierCategorie: (k) => CATEGORIES[k] || k,
+};
+const facetLabel = (name, key) => (key === 'unknown' || key === '' ? 'Inconnu' : (FACET_LABEL[name] || String)(key));
+const PARAM_TO_FACET = Object.fromEntries(Object.entries(FACET_TO_PAGE_PARAM).map(([f, p]) => [p, f]));
+
+function urlWith(query, changes) {
+  const p = new URLSearchParams(query);
+  for (const [k, v] of Object.entries(changes)) {
+    if (v === null || v === undefined || v === '') p.delete(k);
+    else p.set(k, v);
+  }
+  const qs = p.toString();
+  return `/recherche${qs ? `?${qs}` : ''}`;
+}
+
+export async function render(main, ctx) {
+  const q = ctx.query.get('q') || '';
+  ctx.setTitle(q ? `Recherche « ${q} »` : 'Rechercher un marché');
+  const tri = ctx.query.get('tri') || 'pertinence';
+
+  const input = h('input', { id: 'q', type: 'search', name: 'q', value: q, placeholder: 'Objet, acheteur, titulaire, code CPV…', autocomplete: 'off' });
+  const sort = h(
+    'select',
+    { id: 'tri', name: 'tri' },
+    h('option', { value: 'pertinence' }, 'Pertinence'),
+    h('option', { value: 'date' }, 'Date (plus récents)'),
+    h('option', { value: 'montant' }, 'Montant (plus élevés)'),
+  );
+  sort.value = tri;
+  const form = h(
+    'form',
+    { role: 'search', 'aria-label': 'Rechercher des marchés', class: 'filters', action: '/recherche', method: 'get' },
+    h('div', { class: 'field', style: 'flex:1 1 22rem' }, h('label', { for: 'q' }, 'Mots-clés'), input),
+    h('div', { class: 'field' }, h('label', { for: 'tri' }, 'Trier par'), sort),
+    h('div', { class: 'field field-submit' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Rechercher')),
+  );
+  const go = (keepFocus) => ctx.navigate(urlWith(ctx.query, { q: input.value.trim(), tri: sort.value === 'pertinence' ? null : sort.value }), { keepFocus });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    go(true);
+  });
+  sort.addEventListener('change', () => go(true));
+
+  const summary = h('p', { id: 'results-summary', role: 'status', 'aria-live': 'polite' });
+  const chips = h('ul', { class: 'chips', 'aria-label': 'Filtres actifs' });
+  const facetsBox = h('aside', { class: 'facets', 'aria-label': 'Affiner les résultats' });
+  const list = h('ol', { class: 'results', 'aria-labelledby': 'results-title' });
+  const more = h('div', { class: 'btn-row' });
+  const resultsCol = h('div', null, h('h2', { id: 'results-title', class: 'visually-hidden' }, 'Résultats'), summary, chips, list, more);
+  main.append(h('h1', null, 'Rechercher un marché'), form, h('div', { class: 'search-layout' }, facetsBox, resultsCol));
+
+  // active filters, removable
+  for (const [param, facet] of Object.entries(PARAM_TO_FACET)) {
+    for (const v of ctx.query.getAll(param)) {
+      chips.append(h('li', null, h('a', { class: 'chip', href: urlWith(ctx.query, { [param]: null }), 'aria-label': `Retirer le filtre ${FACET_TITLES[facet]} : ${facetLabel(facet, v)}` }, `${FACET_TITLES[facet]} : ${facetLabel(facet, v)}`, h('span', { 'aria-hidden': 'true' }, ' ×'))));
+    }
+  }
+  if (ctx.query.get('acheteur')) chips.append(h('li', null, h('a', { class: 'chip', href: urlWith(ctx.query, { acheteur: null }) }, `Acheteur ${ctx.query.get('acheteur')} ×`)));
+
+  list.replaceChildren(h('li', null, loading('Recherche en cours…')));
+  let result;
+  try {
+    result = await api.search(ctx.query, {}, ctx);
+  } catch (err) {
+    if (err?.name === 'AbortError') return;
+    list.replaceChildren(h('li', null, errorBox(err, 'la recherche')));
+    return;
+  }
+  if (!ctx.isCurrent()) return;
+  const shown = () => list.querySelectorAll('li.result').length;
+  summary.textContent = result.total === 0 ? 'Aucun marché ne correspond.' : `${plural(result.total, 'marché trouvé', 'marchés trouvés')}${q ? ` pour « ${q} »` : ''}.`;
+  list.replaceChildren();
+  if (result.total === 0) list.append(h('li', { class: 'empty' }, 'Essayez des mots plus généraux, ou retirez un filtre.'));
+  appendItems(list, result.items);
+  renderFacets(facetsBox, result.facets || {}, ctx.query);
+
+  let cursor = result.nextCursor;
+  const renderMore = () => {
+    more.replaceChildren();
+    if (!cursor) return;
+    const btn = h('button', { type: 'button', class: 'btn' }, 'Résultats suivants');
+    btn.addEventListener('click', async () => {
+      btn.disabled = true;
+      btn.textContent = 'Chargement…';
+      try {
+        const next = await api.search(ctx.query, { cursor }, ctx);
+        const firstNew = appendItems(list, next.items);
+        cursor = next.nextCursor;
+        summary.textContent = `${integer(shown())} sur ${plural(result.total, 'marché affiché', 'marchés affichés')}.`;
+        renderMore();
+        firstNew?.querySelector('a')?.focus();
+      } catch (err) {
+        more.replaceChildren(errorBox(err, 'les résultats suivants'));
+      }
+    });
+    more.append(btn);
+  };
+  renderMore();
+}
+
+function appendItems(list, items) {
+  let first = null;
+  for (const it of items) {
+    const d = it.doc || {};
+    const title = it.highlight ? safeHighlight(it.highlight) : d.objet || `Marché ${d.id}`;
+    const li = h(
+      'li',
+      { class: 'result' },
+      h('h3', null, h('a', { href: it.link || `/contrats/${encodeURIComponent(it.uid)}` }, title)),
+      h(
+        'p',
+        { class: 'meta' },
+        h('span', { class: 'amount' }, d.amount != null ? euros(d.amount) : d.montant != null ? `${euros(d.montant)} (montant inutilisable)` : 'Montant non publié'),
+        h('span', null, `Notifié le ${date(d.dateNotification)}`),
+        d.buyer?.nom || d.buyer?.siret ? h('span', null, 'Acheteur : ', d.buyer.siret ? h('a', { href: `/acheteurs/${d.buyer.siret}` }, d.buyer.nom || d.buyer.siret) : d.buyer.nom) : null,
+        d.cpvLabel || d.codeCPV ? h('span', null, `CPV ${d.codeCPV || ''} ${d.cpvLabel ? `– ${d.cpvLabel}` : ''}`) : null,
+        d.procedure ? h('span', null, d.procedure) : null,
+      ),
+      d.titulaires?.length
+        ? h(
+            'p',
+            { class: 'meta' },
+            h('span', null, d.titulaires.length > 1 ? 'Titulaires : ' : 'Titulaire : '),
+            d.titulaires.map((t, i) => [i ? ', ' : '', t.siret ? h('a', { href: `/titulaires/${t.siret}` }, t.nom || t.siret) : t.nom || 'inconnu', ' ', badge(CATEGORIES[t.categorie] || 'Taille inconnue')]),
+          )
+        : null,
+    );
+    list.append(li);
+    first ??= li;
+  }
+  return first;
+}
+
+function renderFacets(box, facets, query) {
+  box.replaceChildren(h('h2', { class: 'visually-hidden' }, 'Affiner'));
+  for (const [name, title] of Object.entries(FACET_TITLES)) {
+    const buckets = facets[name];
+    if (!buckets || buckets.length === 0) continue;
+    const param = FACET_TO_PAGE_PARAM[name];
+    const current = query.get(param);
+    const id = `facet-${name}`;
+    box.append(
+      h(
+        'section',
+        { class: 'facet', 'aria-labelledby': id },
+        h('h3', { id }, title),
+        h(
+          'ul',
+          null,
+          buckets.slice(0, 12).map((b) => {
+            const active = current === String(b.key);
+            return h(
+              'li',
+              null,
+              h(
+                'a',
+                { href: urlWith(query, { [param]: active ? null : b.key }), 'aria-current': active ? 'true' : null, title: active ? 'Retirer ce filtre' : null },
+                h('span', null, facetLabel(name, b.key)),
+                h('span', { class: 'count' }, `${integer(b.count)} · ${euros(b.amount)}`),
+              ),
+            );
+          }),
+        ),
+      ),
+    );
+  }
+}

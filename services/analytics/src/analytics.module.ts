@@ -1,0 +1,126 @@
+import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { MikroORM } from '@mikro-orm/core';
+import { HealthRegistry, OpenApiRegistry } from '@observatoire/platform';
+import { ExportIndicatorsHandler } from './application/export-indicators/export-indicators.handler';
+import { GetIndicatorBreakdownHandler } from './application/get-indicator-breakdown/get-indicator-breakdown.handler';
+import { GetIndicatorSeriesHandler } from './application/get-indicator-series/get-indicator-series.handler';
+import { GetIndicatorsHandler } from './application/get-indicators/get-indicators.handler';
+import { GetPriceDistributionHandler } from './application/get-price-distribution/get-price-distribution.handler';
+import { GetSectorOverviewHandler } from './application/get-sector-overview/get-sector-overview.handler';
+import { ProjectContractsHandler } from './application/project-contracts/project-contracts.handler';
+import { ProjectIngestRunsHandler } from './application/project-ingest-runs/project-ingest-runs.handler';
+import { ProjectOrganisationsHandler } from './application/project-organisations/project-organisations.handler';
+import { ProjectQuarantineHandler } from './application/project-quarantine/project-quarantine.handler';
+import { FactsLoader } from './application/shared/facts-loader';
+import type { ProjectionReadPort } from './application/shared/projection-read.port';
+import { QueryCache } from './application/shared/query-cache';
+import { DEFAULT_CHARTER_TARGETS, type CharterTargets } from './domain';
+import { ANALYTICS_ORM, ANALYTICS_QUERY_CACHE, ANALYTICS_READ_STORE, ANALYTICS_TARGETS } from './infrastructure/analytics.tokens';
+import { analyticsOpenApiPaths, analyticsOpenApiSchemas } from './infrastructure/http/analytics.openapi';
+import { IndicatorsController } from './infrastructure/http/indicators.controller';
+import { AnalyticsEventsController } from './infrastructure/messaging/analytics-events.controller';
+import { createAnalyticsOrm } from './infrastructure/persistence/analytics-orm';
+import { ProjectionReadStore } from './infrastructure/persistence/projection-read.store';
+
+export interface AnalyticsModuleOptions {
+  /** `postgres://…` or `sqlite:<file>` / `sqlite::memory:`. Migrations are a separate step (`migrateAnalytics`). */
+  databaseUrl: string;
+  /** Charter targets shown against the values; defaults to DEFAULT_CHARTER_TARGETS. */
+  targets?: CharterTargets;
+  /** Query results kept per projection revision (default 256). */
+  cacheEntries?: number;
+}
+
+/**
+ * The analytics service: projections of contracts, profiles, quarantine and ingest runs fed by the bus, and the
+ * charter indicators API. Needs the global providers of PlatformModule (HealthRegistry, OpenApiRegistry; the
+ * EVENT_BUS is used by the transport that runs the consumers).
+ */
+@Module({})
+export class AnalyticsModule implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(ANALYTICS_ORM) private readonly orm: MikroORM,
+    @Inject(HealthRegistry) private readonly health: HealthRegistry,
+    @Inject(OpenApiRegistry) private readonly openapi: OpenApiRegistry,
+  ) {}
+
+  static register(options: AnalyticsModuleOptions): DynamicModule {
+    return {
+      module: AnalyticsModule,
+      controllers: [IndicatorsController, AnalyticsEventsController],
+      providers: [
+        // infrastructure
+        { provide: ANALYTICS_ORM, useFactory: () => createAnalyticsOrm(options.databaseUrl) },
+        { provide: ANALYTICS_TARGETS, useValue: options.targets ?? DEFAULT_CHARTER_TARGETS },
+        { provide: ANALYTICS_READ_STORE, inject: [ANALYTICS_ORM], useFactory: (orm: MikroORM) => new ProjectionReadStore(orm) },
+        {
+          provide: ANALYTICS_QUERY_CACHE,
+          inject: [ANALYTICS_READ_STORE],
+          useFactory: (store: ProjectionReadPort) => new QueryCache(() => store.revision(), options.cacheEntries ?? 256),
+        },
+        { provide: FactsLoader, inject: [ANALYTICS_READ_STORE], useFactory: (store: ProjectionReadPort) => new FactsLoader(store) },
+        // consumers (projections)
+        { provide: ProjectContractsHandler, inject: [ANALYTICS_ORM], useFactory: (orm: MikroORM) => new ProjectContractsHandler(orm) },
+        { provide: ProjectOrganisationsHandler, inject: [ANALYTICS_ORM], useFactory: (orm: MikroORM) => new ProjectOrganisationsHandler(orm) },
+        { provide: ProjectQuarantineHandler, inject: [ANALYTICS_ORM], useFactory: (orm: MikroORM) => new ProjectQuarantineHandler(orm) },
+        { provide: ProjectIngestRunsHandler, inject: [ANALYTICS_ORM], useFactory: (orm: MikroORM) => new ProjectIngestRunsHandler(orm) },
+        // queries
+        {
+          provide: GetIndicatorsHandler,
+          inject: [FactsLoader, ANALYTICS_QUERY_CACHE, ANALYTICS_TARGETS],
+          useFactory: (f: FactsLoader, c: QueryCache, t: CharterTargets) => new GetIndicatorsHandler(f, c, t),
+        },
+        {
+          provide: GetIndicatorSeriesHandler,
+          inject: [FactsLoader, ANALYTICS_QUERY_CACHE, ANALYTICS_TARGETS],
+          useFactory: (f: FactsLoader, c: QueryCache, t: CharterTargets) => new GetIndicatorSeriesHandler(f, c, t),
+        },
+        {
+          provide: GetIndicatorBreakdownHandler,
+          inject: [FactsLoader, ANALYTICS_QUERY_CACHE, ANALYTICS_TARGETS],
+          useFactory: (f: FactsLoader, c: QueryCache, t: CharterTargets) => new GetIndicatorBreakdownHandler(f, c, t),
+        },
+        {
+          provide: ExportIndicatorsHandler,
+          inject: [GetIndicatorsHandler, GetIndicatorSeriesHandler, GetIndicatorBreakdownHandler],
+          useFactory: (i: GetIndicatorsHandler, s: GetIndicatorSeriesHandler, b: GetIndicatorBreakdownHandler) => new ExportIndicatorsHandler(i, s, b),
+        },
+        {
+          provide: GetSectorOverviewHandler,
+          inject: [ANALYTICS_READ_STORE, ANALYTICS_QUERY_CACHE],
+          useFactory: (s: ProjectionReadPort, c: QueryCache) => new GetSectorOverviewHandler(s, c),
+        },
+        {
+          provide: GetPriceDistributionHandler,
+          inject: [ANALYTICS_READ_STORE, ANALYTICS_QUERY_CACHE],
+          useFactory: (s: ProjectionReadPort, c: QueryCache) => new GetPriceDistributionHandler(s, c),
+        },
+      ],
+      exports: [
+        ANALYTICS_ORM,
+        GetIndicatorsHandler,
+        GetIndicatorSeriesHandler,
+        GetIndicatorBreakdownHandler,
+        ExportIndicatorsHandler,
+        GetSectorOverviewHandler,
+        GetPriceDistributionHandler,
+        ProjectContractsHandler,
+        ProjectOrganisationsHandler,
+        ProjectQuarantineHandler,
+        ProjectIngestRunsHandler,
+      ],
+    };
+  }
+
+  onModuleInit(): void {
+    this.openapi.add(analyticsOpenApiPaths, analyticsOpenApiSchemas);
+    this.health.register('analyticsDatabase', async () => {
+      const ok = await this.orm.isConnected();
+      return { ok, detail: ok ? 'analytics projections reachable' : 'analytics projections unreachable' };
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.orm.close();
+  }
+}

@@ -1,0 +1,76 @@
+import type { Contract, OrganisationProfile } from '@observatoire/contracts';
+import { toFacts, yearsBefore, type ContractFacts } from '../../domain';
+import { coContractorRuleOf, filtersKey, type AnalyticsFilters } from './analytics-filters';
+import type { ProjectionReadPort } from './projection-read.port';
+import { QueryCache } from './query-cache';
+
+/** First-time suppliers look 3 years back (DOMAIN.md §5.10). */
+const HISTORY_YEARS = 3;
+/** Above this many buyers, the history query reads every buyer's contracts of the window (one query). */
+const MAX_HISTORY_BUYERS = 2_000;
+
+export interface LoadedFacts {
+  contracts: Contract[];
+  /** Facts of the selected contracts, built with the CURRENT profiles and the requested co-contractor rule. */
+  facts: ContractFacts[];
+  /** Facts of the same buyers' contracts of the 3 previous years (first-time suppliers). */
+  history: ContractFacts[];
+  /** The store's earliest notification date: first-time suppliers are unknown within 3 years of it. */
+  historyStart: string | undefined;
+  profiles: Map<string, OrganisationProfile>;
+}
+
+/**
+ * Loads the facts of the contracts matching the filters: SQL pre-filter on the flattened columns, then the
+ * domain's `toFacts` with the current profiles. Facts are computed at query time, never stored: a profile that
+ * arrives late (SupplierResolved) is used by the very next query. Recent loads are cached per projection revision.
+ */
+export class FactsLoader {
+  private readonly cache: QueryCache;
+
+  constructor(
+    private readonly store: ProjectionReadPort,
+    cachedLoads = 8,
+  ) {
+    this.cache = new QueryCache(() => store.revision(), cachedLoads);
+  }
+
+  load(filters: AnalyticsFilters): Promise<LoadedFacts> {
+    return this.cache.get(`facts:${filtersKey(filters)}`, () => this.loadNow(filters));
+  }
+
+  private async loadNow(filters: AnalyticsFilters): Promise<LoadedFacts> {
+    const rule = coContractorRuleOf(filters);
+    const contracts = await this.store.contracts(filters);
+    const profiles = await this.store.profiles(partiesOf(contracts));
+    const lookup = (id: string) => profiles.get(id);
+    const facts = contracts.map((c) => toFacts(c, lookup, { coContractorRule: rule }));
+
+    const dates = facts.map((f) => f.dateNotification).filter((d): d is string => d != null).sort();
+    let history: ContractFacts[] = [];
+    if (dates.length > 0) {
+      const buyers = [...new Set(facts.map((f) => f.buyer.siren ?? f.buyer.id))];
+      const selected = new Set(contracts.map((c) => c.uid));
+      const past = await this.store.history(
+        buyers.length > MAX_HISTORY_BUYERS ? null : buyers,
+        yearsBefore(dates[0], HISTORY_YEARS),
+        dates[dates.length - 1],
+        selected,
+      );
+      const missing = partiesOf(past).filter((id) => !profiles.has(id));
+      for (const [id, p] of await this.store.profiles(missing)) profiles.set(id, p);
+      history = past.map((c) => toFacts(c, lookup, { coContractorRule: rule }));
+    }
+    const historyStart = (await this.store.earliestNotificationDate()) ?? undefined;
+    return { contracts, facts, history, historyStart, profiles };
+  }
+}
+
+function partiesOf(contracts: readonly Contract[]): string[] {
+  const ids = new Set<string>();
+  for (const c of contracts) {
+    ids.add(c.acheteur.id);
+    for (const t of c.titulaires) ids.add(t.id);
+  }
+  return [...ids];
+}

@@ -1,0 +1,59 @@
+import type { Contract, OrganisationProfile } from '@observatoire/contracts';
+import type { AnalyticsFilters } from './analytics-filters';
+
+export interface SectorTotals {
+  contracts: number;
+  /** Σ usable amounts, framework agreements left out. */
+  amount: number;
+  /** Contracts whose amount is unusable or missing (counted, not summed). */
+  unusableAmounts: number;
+  frameworkAgreements: { contracts: number; maxAmount: number };
+}
+
+export interface SectorYear extends SectorTotals {
+  year: number | null;
+}
+
+export interface SectorBuyer {
+  acheteur: string;
+  nom: string | null;
+  contracts: number;
+  amount: number;
+}
+
+export interface SectorContract {
+  uid: string;
+  objet: string | null;
+  acheteurId: string;
+  acheteurNom: string | null;
+  montant: number | null;
+  montantUtilisable: boolean;
+  accordCadre: boolean;
+  dateNotification: string | null;
+}
+
+export interface AmountRow {
+  amount: number | null;
+  frameworkAgreement: boolean;
+}
+
+/** What the query use cases read from the projection store (implemented in infrastructure). */
+export interface ProjectionReadPort {
+  /** Changes whenever a consumer batch changed a projection: the cache key of every query result. */
+  revision(): Promise<number>;
+  /** Current contracts matching the filters (SQL on the flattened columns). */
+  contracts(filters: AnalyticsFilters): Promise<Contract[]>;
+  /**
+   * Contracts notified in [from, toExclusive) by these buyers (SIREN or id; null = every buyer), minus `exclude`
+   * (uids already loaded): the first-time suppliers' history.
+   */
+  history(buyers: readonly string[] | null, from: string, toExclusive: string, exclude?: ReadonlySet<string>): Promise<Contract[]>;
+  profiles(ids: readonly string[]): Promise<Map<string, OrganisationProfile>>;
+  /** Earliest notification date in the store: before it plus 3 years, "first-time" cannot be told. */
+  earliestNotificationDate(): Promise<string | null>;
+  sectorTotals(filters: AnalyticsFilters): Promise<SectorTotals>;
+  sectorByYear(filters: AnalyticsFilters): Promise<SectorYear[]>;
+  topBuyers(filters: AnalyticsFilters, limit: number): Promise<SectorBuyer[]>;
+  latestContracts(filters: AnalyticsFilters, limit: number): Promise<SectorContract[]>;
+  amounts(filters: AnalyticsFilters): Promise<AmountRow[]>;
+}

@@ -1,0 +1,43 @@
+import { Controller, Inject } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { CONSUMER_GROUPS, TOPICS } from '@observatoire/contracts';
+import { consume, type DeliveredEvent } from '@observatoire/platform';
+import { ProjectContractsHandler } from '../../application/project-contracts/project-contracts.handler';
+import { ProjectIngestRunsHandler } from '../../application/project-ingest-runs/project-ingest-runs.handler';
+import { ProjectOrganisationsHandler } from '../../application/project-organisations/project-organisations.handler';
+import { ProjectQuarantineHandler } from '../../application/project-quarantine/project-quarantine.handler';
+
+/**
+ * The analytics consumers (group `observatoire-analytics`). Each handler gets a whole batch and applies it in one
+ * transaction; a throw is a transient failure (the bus retries with backoff, then isolates and dead-letters the
+ * failing events). Events are already parsed and upcast by the bus; the handlers switch on their type.
+ */
+@Controller()
+export class AnalyticsEventsController {
+  constructor(
+    @Inject(ProjectContractsHandler) private readonly contracts: ProjectContractsHandler,
+    @Inject(ProjectOrganisationsHandler) private readonly organisations: ProjectOrganisationsHandler,
+    @Inject(ProjectQuarantineHandler) private readonly quarantine: ProjectQuarantineHandler,
+    @Inject(ProjectIngestRunsHandler) private readonly ingestRuns: ProjectIngestRunsHandler,
+  ) {}
+
+  @EventPattern(consume(TOPICS.contracts, CONSUMER_GROUPS.analytics))
+  async onContracts(@Payload() batch: DeliveredEvent[]): Promise<void> {
+    await this.contracts.handle(batch);
+  }
+
+  @EventPattern(consume(TOPICS.organisations, CONSUMER_GROUPS.analytics))
+  async onOrganisations(@Payload() batch: DeliveredEvent[]): Promise<void> {
+    await this.organisations.handle(batch);
+  }
+
+  @EventPattern(consume(TOPICS.quarantine, CONSUMER_GROUPS.analytics))
+  async onQuarantine(@Payload() batch: DeliveredEvent[]): Promise<void> {
+    await this.quarantine.handle(batch);
+  }
+
+  @EventPattern(consume(TOPICS.ingestRuns, CONSUMER_GROUPS.analytics))
+  async onIngestRuns(@Payload() batch: DeliveredEvent[]): Promise<void> {
+    await this.ingestRuns.handle(batch);
+  }
+}

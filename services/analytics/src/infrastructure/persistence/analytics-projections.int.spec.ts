@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/core';
+import { inject } from 'vitest';
+import { TOPICS } from '@observatoire/contracts';
+import { contract, profile } from '../../domain/testing/builders';
+import { GetIndicatorBreakdownHandler } from '../../application/get-indicator-breakdown/get-indicator-breakdown.handler';
+import { GetIndicatorsHandler } from '../../application/get-indicators/get-indicators.handler';
+import { ProjectContractsHandler } from '../../application/project-contracts/project-contracts.handler';
+import { ProjectOrganisationsHandler } from '../../application/project-organisations/project-organisations.handler';
+import { FactsLoader } from '../../application/shared/facts-loader';
+import { QueryCache } from '../../application/shared/query-cache';
+import { contractPublished, delivered, supplierResolved } from '../../application/testing/analytics-test-kit';
+import { contractsFromDecpInfo, localShareByDepartementOverRows, readDecpInfoRows } from '../../application/testing/decp-info-extract';
+import { createAnalyticsOrm, migrateAnalytics } from './analytics-orm';
+import { ContractProjectionRepository } from './contract-projection.repository';
+import { ProjectionReadStore } from './projection-read.store';
+
+/**
+ * The projections on the real PostgreSQL started by tools/test/global-engines.ts: a fresh database for this
+ * file (CREATE DATABASE on the superuser URL), migrations up from empty, then the decp.info extract replayed
+ * through the consumer and the local share by département checked against a direct computation over the file.
+ */
+const superuserUrl = inject('engines').postgres.url;
+const database = `analytics_it_${randomBytes(4).toString('hex')}`;
+
+describe('analytics projections on PostgreSQL', () => {
+  let admin: MikroORM;
+  let orm: MikroORM;
+
+  beforeAll(async () => {
+    admin = await createAnalyticsOrm(superuserUrl);
+    await admin.em.getConnection().execute(`create database ${database}`);
+    const url = new URL(superuserUrl);
+    url.pathname = `/${database}`;
+    orm = await createAnalyticsOrm(url.toString());
+  });
+
+  afterAll(async () => {
+    await orm?.close();
+    await admin?.em.getConnection().execute(`drop database if exists ${database} with (force)`);
+    await admin?.close();
+  });
+
+  it('migrates up from an empty database, once', async () => {
+    expect(await migrateAnalytics(orm)).toEqual(['Migration20261201000000_analytics_initial']);
+    expect(await migrateAnalytics(orm)).toEqual([]);
+  });
+
+  it('delivered twice, changed once; an older revision never overwrites a newer one', async () => {
+    const handler = new ProjectContractsHandler(orm);
+    const v2 = contractPublished(contract({ uid: 'PG-1', montant: 200_000 }), 2);
+    await handler.handle(delivered([v2]));
+    expect(await handler.handle(delivered([v2]))).toMatchObject({ applied: 0, skipped: 1 });
+    expect(await handler.handle(delivered([contractPublished(contract({ uid: 'PG-1', montant: 1 }), 1)]))).toMatchObject({ applied: 0 });
+    const repo = new ContractProjectionRepository(orm.em.fork());
+    expect((await repo.versions(['PG-1'])).get('PG-1')).toBe(2);
+    expect((await repo.contracts({ coTraitance: 'partage', acheteur: '21350238800014' }))[0].montant).toBe(200_000);
+  });
+
+  it('a late SupplierResolved changes the SME share', async () => {
+    const store = new ProjectionReadStore(orm);
+    const indicators = new GetIndicatorsHandler(new FactsLoader(store), new QueryCache(() => store.revision()), {});
+    const filters = { coTraitance: 'partage' as const, acheteur: '21350238800014' };
+    const sme = async () => (await indicators.execute(filters)).indicators.find((i) => i.key === 'sme-share')!.byCount;
+    expect(await sme()).toMatchObject({ denominator: 0, unknown: 1 });
+    await new ProjectOrganisationsHandler(orm).handle(delivered([supplierResolved(profile('44306184100047', { categorieEntreprise: 'PME' }), 1)], TOPICS.organisations));
+    expect(await sme()).toMatchObject({ numerator: 1, denominator: 1, value: 1, unknown: 0 });
+  });
+
+  it('replays the real decp.info extract: local share by département equals a direct computation over the file', async () => {
+    const rows = readDecpInfoRows();
+    const contracts = contractsFromDecpInfo(rows);
+    expect(contracts).toHaveLength(324);
+    const handler = new ProjectContractsHandler(orm);
+    const events = contracts.map((c) => contractPublished(c, 1));
+    for (let i = 0; i < events.length; i += 100) await handler.handle(delivered(events.slice(i, i + 100)));
+
+    const store = new ProjectionReadStore(orm);
+    const breakdown = await new GetIndicatorBreakdownHandler(new FactsLoader(store), new QueryCache(() => store.revision()), {}).execute(
+      { coTraitance: 'partage', cpv: '4521', du: '2024-07-01', au: '2024-12-31' },
+      'departement',
+      'local-share-departement',
+    );
+    const expected = localShareByDepartementOverRows(rows);
+    expect(breakdown.groups.map((g) => g.key).sort()).toEqual([...expected.keys()].sort());
+    for (const g of breakdown.groups) {
+      const e = expected.get(g.key)!;
+      const v = g.indicators[0];
+      expect(v.key).toBe('local-share-departement');
+      expect(v.byCount.numerator).toBeCloseTo(e.numerator, 9);
+      expect(v.byCount.denominator).toBeCloseTo(e.denominator, 9);
+      expect(v.byCount.unknown).toBeCloseTo(e.unknown, 9);
+      expect(v.byAmount!.numerator).toBeCloseTo(e.amountNumerator, 3);
+      expect(v.byAmount!.denominator).toBeCloseTo(e.amountDenominator, 3);
+    }
+    // and the same over Brittany as a whole
+    const all = await new GetIndicatorsHandler(new FactsLoader(store), new QueryCache(() => store.revision()), {}).execute({
+      coTraitance: 'partage',
+      territoire: { level: 'bretagne', code: '53' },
+      cpv: '4521',
+    });
+    const total = [...expected.values()].reduce((s, e) => ({ n: s.n + e.numerator, d: s.d + e.denominator }), { n: 0, d: 0 });
+    expect(all.indicators.find((i) => i.key === 'local-share-departement')!.byCount.value).toBeCloseTo(total.n / total.d, 12);
+  });
+});

@@ -1,0 +1,119 @@
+import { Migration } from '@mikro-orm/migrations';
+import type { MigrationEntry, SqlDialect } from '@observatoire/platform';
+
+/** Column types per engine: PostgreSQL gets sized varchars and double precision, SQLite its affinities. */
+const TYPES: Record<SqlDialect, { key: (n: number) => string; text: string; int: string; real: string }> = {
+  postgresql: { key: (n) => `varchar(${n})`, text: 'text', int: 'integer', real: 'double precision' },
+  sqlite: { key: () => 'text', text: 'text', int: 'integer', real: 'real' },
+};
+
+function initialStatements(dialect: SqlDialect): string[] {
+  const t = TYPES[dialect];
+  return [
+    `create table if not exists analytics_contract (
+      uid ${t.key(200)} primary key,
+      aggregate_version ${t.int} not null,
+      contract_json ${t.text} not null,
+      buyer_id ${t.key(200)} not null,
+      buyer_siren ${t.key(200)} not null,
+      buyer_name ${t.text} null,
+      buyer_type ${t.key(40)} not null,
+      buyer_epci ${t.key(40)} null,
+      buyer_departement ${t.key(3)} null,
+      buyer_region ${t.key(3)} null,
+      year ${t.int} null,
+      notification_date ${t.key(10)} null,
+      cpv_code ${t.key(20)} null,
+      cpv_division ${t.key(2)} null,
+      purchase_type ${t.key(20)} null,
+      objet ${t.text} null,
+      montant ${t.real} null,
+      amount ${t.real} null,
+      framework_agreement ${t.int} not null default 0,
+      updated_at ${t.key(40)} not null)`,
+    'create index if not exists analytics_contract_buyer_id_idx on analytics_contract (buyer_id)',
+    'create index if not exists analytics_contract_buyer_siren_idx on analytics_contract (buyer_siren)',
+    'create index if not exists analytics_contract_year_idx on analytics_contract (year)',
+    'create index if not exists analytics_contract_notification_idx on analytics_contract (notification_date)',
+    'create index if not exists analytics_contract_cpv_idx on analytics_contract (cpv_code)',
+    'create index if not exists analytics_contract_departement_idx on analytics_contract (buyer_departement)',
+    'create index if not exists analytics_contract_epci_idx on analytics_contract (buyer_epci)',
+    'create index if not exists analytics_contract_region_idx on analytics_contract (buyer_region)',
+    'create index if not exists analytics_contract_buyer_type_idx on analytics_contract (buyer_type)',
+    `create table if not exists analytics_organisation (
+      id ${t.key(200)} primary key,
+      siren ${t.key(9)} null,
+      aggregate_version ${t.int} not null,
+      resolved_at ${t.key(40)} not null,
+      profile_json ${t.text} not null,
+      updated_at ${t.key(40)} not null)`,
+    `create table if not exists analytics_quarantine (
+      record_key ${t.text} not null,
+      reason_code ${t.key(64)} not null,
+      source ${t.key(200)} not null,
+      file ${t.text} not null,
+      recorded_at ${t.key(40)} not null,
+      primary key (record_key, reason_code))`,
+    'create index if not exists analytics_quarantine_file_idx on analytics_quarantine (source, file)',
+    `create table if not exists analytics_ingest_run (
+      run_id ${t.key(64)} primary key,
+      trigger ${t.key(200)} not null,
+      started_at ${t.key(40)} not null,
+      finished_at ${t.key(40)} not null,
+      published ${t.int} not null,
+      unchanged ${t.int} not null,
+      files_json ${t.text} not null)`,
+    `create table if not exists analytics_source_freshness (
+      source ${t.key(200)} primary key,
+      last_run_id ${t.key(64)} not null,
+      last_finished_at ${t.key(40)} not null,
+      files ${t.int} not null,
+      records ${t.int} not null,
+      accepted ${t.int} not null,
+      flagged ${t.int} not null,
+      quarantined ${t.int} not null,
+      duplicates ${t.int} not null)`,
+    `create table if not exists analytics_processed_event (
+      consumer ${t.key(100)} not null,
+      event_id ${t.key(100)} not null,
+      processed_at ${t.key(40)} not null,
+      primary key (consumer, event_id))`,
+    `create table if not exists analytics_projection_revision (
+      name ${t.key(40)} primary key,
+      revision ${t.int} not null)`,
+    "insert into analytics_projection_revision (name, revision) values ('projections', 0)",
+  ];
+}
+
+const DROP = [
+  'drop table if exists analytics_projection_revision',
+  'drop table if exists analytics_processed_event',
+  'drop table if exists analytics_source_freshness',
+  'drop table if exists analytics_ingest_run',
+  'drop table if exists analytics_quarantine',
+  'drop table if exists analytics_organisation',
+  'drop table if exists analytics_contract',
+];
+
+class AnalyticsInitialPostgres extends Migration {
+  override async up(): Promise<void> {
+    for (const sql of initialStatements('postgresql')) this.addSql(sql);
+  }
+  override async down(): Promise<void> {
+    for (const sql of DROP) this.addSql(sql);
+  }
+}
+
+class AnalyticsInitialSqlite extends Migration {
+  override async up(): Promise<void> {
+    for (const sql of initialStatements('sqlite')) this.addSql(sql);
+  }
+  override async down(): Promise<void> {
+    for (const sql of DROP) this.addSql(sql);
+  }
+}
+
+export const ANALYTICS_MIGRATIONS: Record<SqlDialect, MigrationEntry[]> = {
+  postgresql: [{ name: 'Migration20261201000000_analytics_initial', class: AnalyticsInitialPostgres }],
+  sqlite: [{ name: 'Migration20261201000000_analytics_initial', class: AnalyticsInitialSqlite }],
+};

@@ -1,0 +1,47 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { Contract, OrganisationProfile } from '@observatoire/contracts';
+import type { AnalyticsFilters } from '../../application/shared/analytics-filters';
+import type { AmountRow, ProjectionReadPort, SectorBuyer, SectorContract, SectorTotals, SectorYear } from '../../application/shared/projection-read.port';
+import { ContractProjectionRepository } from './contract-projection.repository';
+import { OrganisationProjectionRepository } from './organisation-projection.repository';
+import { ProjectionRevisionRepository } from './projection-revision.repository';
+
+/** The read side of the projection store, one ORM context per call (never the global one). */
+export class ProjectionReadStore implements ProjectionReadPort {
+  constructor(private readonly orm: MikroORM) {}
+
+  private contractsRepo() {
+    return new ContractProjectionRepository(this.orm.em.fork());
+  }
+
+  revision(): Promise<number> {
+    return new ProjectionRevisionRepository(this.orm.em.fork()).current();
+  }
+  contracts(filters: AnalyticsFilters): Promise<Contract[]> {
+    return this.contractsRepo().contracts(filters);
+  }
+  history(buyers: readonly string[] | null, from: string, toExclusive: string, exclude?: ReadonlySet<string>): Promise<Contract[]> {
+    return this.contractsRepo().history(buyers, from, toExclusive, exclude);
+  }
+  profiles(ids: readonly string[]): Promise<Map<string, OrganisationProfile>> {
+    return new OrganisationProjectionRepository(this.orm.em.fork()).find(ids);
+  }
+  earliestNotificationDate(): Promise<string | null> {
+    return this.contractsRepo().earliestNotificationDate();
+  }
+  sectorTotals(filters: AnalyticsFilters): Promise<SectorTotals> {
+    return this.contractsRepo().sectorTotals(filters);
+  }
+  sectorByYear(filters: AnalyticsFilters): Promise<SectorYear[]> {
+    return this.contractsRepo().sectorByYear(filters);
+  }
+  topBuyers(filters: AnalyticsFilters, limit: number): Promise<SectorBuyer[]> {
+    return this.contractsRepo().topBuyers(filters, limit);
+  }
+  latestContracts(filters: AnalyticsFilters, limit: number): Promise<SectorContract[]> {
+    return this.contractsRepo().latestContracts(filters, limit);
+  }
+  amounts(filters: AnalyticsFilters): Promise<AmountRow[]> {
+    return this.contractsRepo().amounts(filters);
+  }
+}
