@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { loadConfig, type ObservatoireConfig } from '@observatoire/platform';
-import type { EngineInfo } from '../../../../tools/test/engines.mjs';
+import type { ProvidedContext } from 'vitest';
 import { createObservatoire, type Observatoire } from '../compose/observatoire';
 import { createLogger } from '../compose/logger';
 import { migrateAll, SERVICE_NAMES, type ServiceName } from '../compose/services';
@@ -30,6 +30,8 @@ export async function createDatabases(pgUrl: string, prefix: string): Promise<Re
   }
   return out;
 }
+
+type EngineInfo = ProvidedContext['engines'];
 
 export function distributedConfig(engines: EngineInfo, dbs: Record<'ingest' | 'catalog' | 'analytics', string>, ns: string): ObservatoireConfig {
   return loadConfig({
