@@ -41,6 +41,23 @@ async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('gateway')
+    .description('origine publique unique du profil distribué : pages web et /api relayé vers chaque service')
+    .requiredOption('--ingest <url>', 'URL du service ingest')
+    .requiredOption('--catalog <url>', 'URL du service catalog')
+    .requiredOption('--search <url>', 'URL du service search')
+    .requiredOption('--analytics <url>', 'URL du service analytics')
+    .option('--port <port>', 'port HTTP (PORT)')
+    .action(async (o: { ingest: string; catalog: string; search: string; analytics: string; port?: string }) => {
+      const config = loadConfig(process.env, { PORT: o.port });
+      const { createGateway } = await import('./gateway/gateway');
+      const { WEB_ROOT } = await import('./compose/observatoire');
+      const app = createGateway({ ingest: o.ingest, catalog: o.catalog, search: o.search, analytics: o.analytics }, WEB_ROOT);
+      await new Promise<void>((resolve) => app.listen(config.port, config.host, () => resolve()));
+      process.stdout.write(`passerelle : http://${config.host}:${config.port}/\n`);
+    });
+
+  program
     .command('migrate')
     .description('applique les migrations des bases des services')
     .addOption(new Option('--service <names>', 'services').default('all'))
