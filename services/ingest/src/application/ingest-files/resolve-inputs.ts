@@ -1,5 +1,5 @@
 import { createReadStream, promises as fsp } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import type { FileInput } from '../../domain';
 
@@ -22,7 +22,13 @@ export async function resolveInputs(args: string[]): Promise<FileInput[]> {
   return out;
 }
 
-export function fileInput(path: string, name = path): FileInput {
+/** How a file is named in summaries and provenance: relative to the working directory when inside it. */
+export function displayName(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+export function fileInput(path: string, name = displayName(path)): FileInput {
   return { name, open: () => createReadStream(path) };
 }
 
