@@ -856,7 +856,9 @@ async function openSearchHealthy(c, pid) {
 
 function openSearchActualPort(f) {
   try {
-    const m = /HTTP Port:\s+(\d+)/.exec(readFileSync(f.out, 'utf8').split('Cluster Name:').pop());
+    // Only the banner of the current start counts (the log is appended to at every start).
+    const current = readFileSync(f.out, 'utf8').split('starting OpenSearch (runner').pop();
+    const m = /HTTP Port:\s+(\d+)/.exec(current);
     return m ? Number(m[1]) : undefined;
   } catch {
     return undefined;

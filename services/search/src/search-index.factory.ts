@@ -1,8 +1,11 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { OrganisationProfileStore } from './domain/organisation-profile-store.port';
 import type { SearchIndex } from './domain/search-index.port';
 import { SearchConfigInvalidError } from './domain/search.errors';
+import { ElasticsearchOrganisationProfileStore } from './infrastructure/elasticsearch/elasticsearch-organisation-profile-store';
 import { ElasticsearchSearchIndex } from './infrastructure/elasticsearch/elasticsearch-search-index';
+import { EmbeddedOrganisationProfileStore } from './infrastructure/embedded/embedded-organisation-profile-store';
 import { EmbeddedSearchIndex } from './infrastructure/embedded/embedded-search-index';
 
 const indexPrefix = z
@@ -69,4 +72,15 @@ export function parseSearchConfig(input: unknown): SearchConfig {
 export function createSearchIndex(config: SearchConfig): SearchIndex {
   const c = SearchConfigSchema.parse(config);
   return c.engine === 'elasticsearch' ? new ElasticsearchSearchIndex(c) : new EmbeddedSearchIndex(c);
+}
+
+/**
+ * The search service's copy of organisation profiles, on the same engine as the index: a table of
+ * the embedded file, or the index `<prefix>-organisations`.
+ */
+export function createOrganisationProfileStore(config: SearchConfig): OrganisationProfileStore {
+  const c = SearchConfigSchema.parse(config);
+  return c.engine === 'elasticsearch'
+    ? new ElasticsearchOrganisationProfileStore({ url: c.url, flavor: c.flavor, indexPrefix: c.indexPrefix, username: c.username, password: c.password })
+    : new EmbeddedOrganisationProfileStore({ file: c.file });
 }

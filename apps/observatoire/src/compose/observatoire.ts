@@ -3,7 +3,6 @@ import { join, resolve } from 'node:path';
 import { type DynamicModule, type INestApplication, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ApiExceptionFilter, EventBusTransport, PlatformModule, type EventBus, type ObservatoireConfig } from '@observatoire/platform';
-import { IngestModule } from '@observatoire/ingest';
 import express from 'express';
 import type { Logger } from 'pino';
 import { createEventBus } from './event-bus.factory';
@@ -31,7 +30,6 @@ export async function createObservatoire(config: ObservatoireConfig, services: S
   const bus = createEventBus(config, `observatoire-${services.join('-')}`, (l, m) => logger[l as 'info' | 'warn' | 'error']?.(m));
   const imports: DynamicModule[] = [PlatformModule.forRoot({ bus, config })];
   for (const name of services) imports.push(await SERVICES[name].module(config));
-  if (services.includes('ingest')) imports.push(IngestModule.register({ databaseUrl: config.databases.ingest }));
 
   @Module({ imports })
   class ObservatoireRootModule {}
@@ -41,15 +39,10 @@ export async function createObservatoire(config: ObservatoireConfig, services: S
   const json = express.json({ limit: '1mb' });
   app.use('/api', (req: express.Request, res: express.Response, next: express.NextFunction) => (req.path.startsWith('/ingest/uploads') ? next() : json(req, res, next)));
   app.use(securityHeaders);
+  app.enableCors({ origin: false });
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new ApiExceptionFilter());
-  if (opts.serveWeb !== false && existsSync(WEB_ROOT)) {
-    app.use(express.static(WEB_ROOT, { index: 'index.html', maxAge: '5m' }));
-    app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
-      if (req.method !== 'GET' || req.path.startsWith('/api') || req.path.includes('.')) return next();
-      res.sendFile(join(WEB_ROOT, 'index.html'));
-    });
-  }
+  if (opts.serveWeb !== false && existsSync(WEB_ROOT)) mountWeb(app.getHttpAdapter().getInstance() as express.Express);
   const transport = new EventBusTransport(bus);
   app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
   await app.init();
@@ -66,13 +59,35 @@ export async function createObservatoire(config: ObservatoireConfig, services: S
   };
 }
 
-function securityHeaders(_req: express.Request, res: express.Response, next: express.NextFunction) {
+/** Chart.js, served from the installed package (no CDN: the CSP allows scripts from this origin only). */
+export const VENDOR_FILES: Record<string, string> = {
+  '/vendor/chart.js': require.resolve('chart.js/dist/chart.umd.min.js'),
+};
+
+/**
+ * The French web pages at `/`: static assets, vendor scripts, and the single-page fallback for every
+ * other GET outside `/api` (uids may contain dots, so the fallback is by prefix, not by extension).
+ */
+export function mountWeb(app: express.Express): void {
+  for (const [route, file] of Object.entries(VENDOR_FILES)) {
+    app.get(route, (_req, res) => res.type('text/javascript').setHeader('Cache-Control', 'public, max-age=86400').sendFile(file));
+  }
+  app.use(express.static(WEB_ROOT, { index: 'index.html', maxAge: '5m' }));
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (req.method !== 'GET' || req.path.startsWith('/api/') || req.path === '/api' || req.path.startsWith('/assets/') || req.path.startsWith('/vendor/')) return next();
+    res.sendFile(join(WEB_ROOT, 'index.html'));
+  });
+}
+
+/** Security headers; embeddable widget routes (`/widget/...`) may be framed by buyers' sites. */
+export function securityHeaders(req: express.Request, res: express.Response, next: express.NextFunction) {
+  const embeddable = req.path.startsWith('/widget/') || req.path.startsWith('/assets/') || req.path.startsWith('/vendor/');
   res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('X-Frame-Options', 'SAMEORIGIN');
+  if (!embeddable) res.setHeader('X-Frame-Options', 'SAMEORIGIN');
   res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
   res.setHeader(
     'Content-Security-Policy',
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'",
+    `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors ${embeddable ? '*' : "'self'"}`,
   );
   next();
 }

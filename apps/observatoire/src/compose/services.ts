@@ -1,15 +1,16 @@
 import type { DynamicModule } from '@nestjs/common';
 import type { MikroORM } from '@mikro-orm/core';
 import type { ObservatoireConfig } from '@observatoire/platform';
-import { createIngestOrm, migrateIngest } from '@observatoire/ingest';
+import { createIngestOrm, IngestModule, migrateIngest } from '@observatoire/ingest';
 import { CatalogModule, migrateCatalog, openCatalogOrm } from '@observatoire/catalog';
+import { SearchModule, type SearchConfig } from '@observatoire/search';
 import { AnalyticsModule, createAnalyticsOrm, migrateAnalytics } from '@observatoire/analytics';
 
 export const SERVICE_NAMES = ['ingest', 'catalog', 'search', 'analytics'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export interface ServiceDescriptor {
-  /** The service's Nest module (ingest is added by the composition itself). */
+  /** The service's Nest module. */
   module(config: ObservatoireConfig): Promise<DynamicModule>;
   /** Apply the service's migrations (explicit step: `observatoire migrate`, and the start scripts). */
   migrate?(config: ObservatoireConfig): Promise<string[]>;
@@ -29,18 +30,23 @@ function toNames(result: unknown): string[] {
   return [];
 }
 
-const emptyModule = async (): Promise<DynamicModule> => ({ module: class EmptyModule {} });
+/** The search service's engine from the observatory configuration. */
+export function searchConfigOf(c: ObservatoireConfig): SearchConfig {
+  const s = c.search;
+  if ('url' in s) return { engine: 'elasticsearch', url: s.url, flavor: s.flavor, indexPrefix: s.indexPrefix, username: s.username, password: s.password };
+  return { engine: 'embedded', file: s.embedded };
+}
 
 export const SERVICES: Record<ServiceName, ServiceDescriptor> = {
   ingest: {
-    module: emptyModule,
+    module: async (c) => IngestModule.register({ databaseUrl: c.databases.ingest }),
     migrate: (c) => withOrm(() => createIngestOrm(c.databases.ingest), migrateIngest),
   },
   catalog: {
     module: async (c) => CatalogModule.register({ ormUrl: c.databases.catalog, sireneApiUrl: c.sireneApiUrl ?? undefined }),
     migrate: (c) => withOrm(() => openCatalogOrm({ url: c.databases.catalog }), async (orm) => (await migrateCatalog(orm)).applied),
   },
-  search: { module: emptyModule },
+  search: { module: async (c) => SearchModule.register({ search: searchConfigOf(c) }) },
   analytics: {
     module: async (c) => AnalyticsModule.register({ databaseUrl: c.databases.analytics }),
     migrate: (c) => withOrm(() => createAnalyticsOrm(c.databases.analytics), async (orm) => toNames(await migrateAnalytics(orm))),

@@ -1,5 +1,6 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import express from 'express';
+import { mountWeb, securityHeaders } from '../compose/observatoire';
 
 /** Which service answers which API path prefix (after `/api`). */
 export const ROUTES: { prefix: string; service: 'ingest' | 'catalog' | 'search' | 'analytics' }[] = [
@@ -25,6 +26,7 @@ export type Upstreams = Record<'ingest' | 'catalog' | 'search' | 'analytics', st
 export function createGateway(upstreams: Upstreams, webRoot: string | null): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders);
   app.get('/api/health', async (_req, res) => {
     const checks: Record<string, unknown> = {};
     let ok = true;
@@ -67,10 +69,7 @@ export function createGateway(upstreams: Upstreams, webRoot: string | null): exp
     }
     forward(req, res, upstreams[route.service], `/api${req.url}`);
   });
-  if (webRoot) {
-    app.use(express.static(webRoot, { index: 'index.html', maxAge: '5m' }));
-    app.use((req, res, next) => (req.method === 'GET' && !req.path.includes('.') ? res.sendFile('index.html', { root: webRoot }) : next()));
-  }
+  if (webRoot) mountWeb(app);
   return app;
 }
 

@@ -71,43 +71,50 @@ export function analyticsParams(query) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Search (`/api/search`). Page parameter (French, in the address bar) → API parameter (domain names of
-// services/search/src/domain/search-query.ts). Facet name → the page parameter that filters on it.
+// Search (`/api/search`, services/search/src/infrastructure/http/search-params.ts). The page keeps the API's
+// own (French) parameter names in its address, except `annee` (a facet year → a notification-date range).
+// Page parameter → API parameter:
 export const SEARCH_PAGE_PARAMS = {
   q: 'q',
-  type: 'purchaseType',
+  typeAchat: 'typeAchat',
   cpv: 'cpv',
-  departement: 'buyerDepartement',
-  typeAcheteur: 'buyerType',
-  categorie: 'supplierCategorie',
+  departementAcheteur: 'departementAcheteur',
+  typeAcheteur: 'typeAcheteur',
+  categorieTitulaire: 'categorieTitulaire',
   procedure: 'procedure',
-  acheteur: 'buyer',
-  annee: 'year',
-  montantMin: 'amountMin',
-  montantMax: 'amountMax',
+  acheteur: 'acheteur',
+  montantMin: 'montantMin',
+  montantMax: 'montantMax',
+  tri: 'tri',
+  ordre: 'ordre',
 };
-export const SEARCH_SORTS = { pertinence: 'relevance', date: 'date', montant: 'amount' };
+export const SEARCH_SORTS = ['pertinence', 'date', 'montant'];
+/** Facet name (API answer) → the page parameter that filters on it. */
 export const FACET_TO_PAGE_PARAM = {
-  purchaseType: 'type',
+  purchaseType: 'typeAchat',
   cpvDivision: 'cpv',
-  buyerDepartement: 'departement',
+  buyerDepartement: 'departementAcheteur',
   buyerType: 'typeAcheteur',
-  supplierCategorie: 'categorie',
+  supplierCategorie: 'categorieTitulaire',
   procedure: 'procedure',
   year: 'annee',
 };
+/** Facets whose "unknown" bucket can be used as a filter value. */
+export const FACETS_FILTERING_UNKNOWN = new Set(['supplierCategorie']);
 
 export function searchParams(query, { cursor, size = 20 } = {}) {
   const out = {};
-  for (const [page, api] of Object.entries(SEARCH_PAGE_PARAMS)) {
+  for (const [page, apiName] of Object.entries(SEARCH_PAGE_PARAMS)) {
     const values = query.getAll(page).filter(Boolean);
-    if (values.length) out[api] = values.length === 1 ? values[0] : values;
+    if (values.length) out[apiName] = values.length === 1 ? values[0] : values;
   }
-  const tri = query.get('tri');
-  if (tri && SEARCH_SORTS[tri]) out.sort = SEARCH_SORTS[tri];
-  const ordre = query.get('ordre');
-  if (ordre === 'asc' || ordre === 'desc') out.order = ordre;
-  out.size = size;
+  if (out.tri && !SEARCH_SORTS.includes(out.tri)) delete out.tri;
+  const annee = query.get('annee');
+  if (/^\d{4}$/.test(annee || '')) {
+    out.dateNotificationMin = `${annee}-01-01`;
+    out.dateNotificationMax = `${annee}-12-31`;
+  }
+  out.limit = size;
   if (cursor) out.cursor = cursor;
   return out;
 }

@@ -162,7 +162,6 @@ export function chartFigure(spec) {
       box.remove();
       return;
     }
-    // eslint-disable-next-line no-new
     new Chart(canvas, {
       type: spec.type || 'bar',
       data: {

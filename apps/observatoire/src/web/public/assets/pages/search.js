@@ -1,4 +1,4 @@
-import { api, FACET_TO_PAGE_PARAM } from '../api.js';
+import { api, FACET_TO_PAGE_PARAM, FACETS_FILTERING_UNKNOWN } from '../api.js';
 import { BUYER_TYPES, CATEGORIES, DEPARTEMENTS, PURCHASE_TYPES, cpvDivisionLabel, date, euros, integer, plural } from '../format.js';
 import { errorBox, h, loading, safeHighlight, badge } from '../ui.js';
 
@@ -120,7 +120,7 @@ function appendItems(list, items) {
   let first = null;
   for (const it of items) {
     const d = it.doc || {};
-    const title = it.highlight ? safeHighlight(it.highlight) : d.objet || `Marché ${d.id}`;
+    const title = it.highlight ? safeHighlight(it.highlight) : d.objet || `${d.cpvLabel || 'Marché'} — n° ${d.id} (objet non publié)`;
     const li = h(
       'li',
       { class: 'result' },
@@ -150,7 +150,7 @@ function appendItems(list, items) {
 }
 
 function renderFacets(box, facets, query) {
-  box.replaceChildren(h('h2', { class: 'visually-hidden' }, 'Affiner'));
+  box.replaceChildren(h('h2', { class: 'visually-hidden' }, 'Affiner'), h('a', { href: '#results-title', class: 'skip-facets visually-hidden-focusable', onclick: skipToResults }, 'Aller aux résultats'));
   for (const [name, title] of Object.entries(FACET_TITLES)) {
     const buckets = facets[name];
     if (!buckets || buckets.length === 0) continue;
@@ -167,6 +167,9 @@ function renderFacets(box, facets, query) {
           null,
           buckets.slice(0, 12).map((b) => {
             const active = current === String(b.key);
+            if ((b.key === 'unknown' || b.key === '') && !FACETS_FILTERING_UNKNOWN.has(name)) {
+              return h('li', null, h('span', { class: 'facet-static' }, h('span', null, facetLabel(name, b.key)), h('span', { class: 'count' }, `${integer(b.count)} · ${euros(b.amount)}`)));
+            }
             return h(
               'li',
               null,
@@ -182,4 +185,10 @@ function renderFacets(box, facets, query) {
       ),
     );
   }
+}
+
+function skipToResults(e) {
+  e.preventDefault();
+  const first = document.querySelector('.results .result a');
+  (first || document.getElementById('results-summary'))?.focus();
 }

@@ -1,0 +1,414 @@
+/**
+ * Browser tests of the French user interface (apps/observatoire/src/web/public), in Debian's Chromium driven by
+ * playwright-core, against the embedded observatory started in-process with the Breton seed files ingested.
+ * Each page is loaded with real data, its figures compared with what the API answers (formatted fr-FR),
+ * filters are changed through the UI and checked in the URL, the CSV export is downloaded, keyboard navigation is
+ * exercised, and no console error may occur. A screenshot of every page is saved into ./screenshots (docs).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { IngestFilesHandler, fileInput } from '@observatoire/ingest';
+import { loadConfig } from '@observatoire/platform';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { createLogger } from '../compose/logger';
+import { createObservatoire, type Observatoire } from '../compose/observatoire';
+import { SERVICE_NAMES, migrateAll } from '../compose/services';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SEED_DIR = resolve(__dirname, '../seed');
+const SEED_CSV = join(SEED_DIR, 'decp_2024H2_travaux_cpv4521_bretagne.csv');
+const SEED_JSON = join(SEED_DIR, 'decp-59920013600241-2024-07-09-01.json');
+const SHOTS = resolve(__dirname, 'screenshots');
+const CHART_JS = resolve(__dirname, '../../../../node_modules/chart.js/dist/chart.umd.min.js');
+
+/** A contract, its buyer and titulaire from the first data row of the CSV seed. */
+const CONTRACT_UID = '699200051000672025211dy0000000';
+const QUIMPERLE = '24290069400173'; // CA Quimperlé Communauté, 40 contracts in the seed
+const LMI_PEINTURE = '51842082300024';
+
+const eur = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
+const int = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
+const pct = new Intl.NumberFormat('fr-FR', { style: 'percent', maximumFractionDigits: 1 });
+
+/** The few DOM members the in-page functions use (the project's tsconfig has no DOM lib; the casts are erased). */
+interface DomElement {
+  id: string;
+  tagName: string;
+  className: string;
+  textContent: string | null;
+  closest(selector: string): DomElement | null;
+}
+interface Dom {
+  document: { body: { dataset: Record<string, string | undefined> }; activeElement: DomElement | null; querySelector(selector: string): DomElement | null };
+  getComputedStyle(element: DomElement | null): { outlineStyle: string };
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('web interface (Chromium)', () => {
+  let dir: string;
+  let obs: Observatoire;
+  let base: string;
+  let context: BrowserContext;
+  let consoleErrors: string[] = [];
+  /** Network 404s a test expects (unknown contract...): not console errors of the page. */
+  let expected404 = false;
+
+  const api = async <T = Record<string, unknown>>(path: string): Promise<T> => {
+    const res = await fetch(`${base}${path}`);
+    if (!res.ok) throw new Error(`${path} answered ${res.status} ${await res.text()} — API not wired into createObservatoire yet?`);
+    return (await res.json()) as T;
+  };
+
+  async function open(path: string): Promise<Page> {
+    const page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      if (expected404 && /status of 404/.test(m.text())) return;
+      consoleErrors.push(`${path}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => consoleErrors.push(`${path}: ${e.message}`));
+    await page.goto(`${base}${path}`);
+    await settled(page);
+    return page;
+  }
+
+  /** The router marks the body when a page has rendered; blocks loading data carry aria-busy. */
+  async function settled(page: Page) {
+    await page.waitForFunction(() => {
+      const d = (globalThis as unknown as Dom).document;
+      return Boolean(d.body.dataset.ready) && !d.querySelector('[aria-busy="true"]') && !d.querySelector('.loading');
+    }, null, { timeout: 15_000 });
+  }
+
+  async function shot(page: Page, name: string) {
+    await page.waitForTimeout(150); // charts draw on the next frame
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  }
+
+  const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
+  const norm = (s: string) => s.replace(/[\u202f\u00a0]/g, ' ');
+  /** innerText collapses runs of spaces: compare names that way. */
+  const squash = (s: string) => norm(s).replace(/\s+/g, ' ');
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'obs-web-e2e-'));
+    mkdirSync(SHOTS, { recursive: true });
+    const config = loadConfig({ OBSERVATOIRE_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'warn' });
+    await migrateAll(config, SERVICE_NAMES);
+    obs = await createObservatoire(config, [...SERVICE_NAMES], createLogger('warn', 'test'));
+    await obs.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(obs.app.getHttpServer().address() as AddressInfo).port}`;
+    await obs.app.get(IngestFilesHandler).run([fileInput(SEED_CSV), fileInput(SEED_JSON)], { source: 'test', trigger: 'test' });
+    await obs.drain();
+
+    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'obs-web-chromium-')), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1280, height: 900 },
+      locale: 'fr-FR',
+      acceptDownloads: true,
+    });
+    // Until the app serves /vendor/chart.js (node_modules/chart.js/dist/chart.umd.min.js), give the browser the same file.
+    const vendor = await fetch(`${base}/vendor/chart.js`);
+    if (!vendor.ok) await context.route('**/vendor/chart.js', (r) => r.fulfill({ path: CHART_JS, contentType: 'text/javascript; charset=utf-8' }));
+  }, 240_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await obs?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  beforeEach(() => {
+    consoleErrors = [];
+    expected404 = false;
+  });
+  afterEach(async () => {
+    for (const p of context.pages()) await p.close();
+    expect(consoleErrors, 'console errors').toEqual([]);
+  });
+
+  it('Accueil: key figures, the example "Lorient Agglomération × travaux" in one click', async () => {
+    const indicators = await api<{ contracts: number }>('/api/indicators');
+    const page = await open('/');
+    expect(await text(page, 'h1')).toContain('Observatoire de la commande publique bretonne');
+    const figures = norm(await text(page, '.figures'));
+    expect(figures).toContain('Marchés recensés');
+    expect(figures).toContain(int.format(indicators.contracts).replace(/[\u202f\u00a0]/g, ' '));
+    await shot(page, 'accueil');
+
+    await page.getByRole('link', { name: /Lorient Agglomération × travaux/ }).click();
+    await page.waitForURL(/\/secteur\?territoire=epci:200042174&cpv=45$/);
+    await settled(page);
+    expect(await text(page, 'h2.selection')).toContain('Lorient Agglomération × 45 – Travaux de construction');
+    expect(await page.locator('select[name="territoire"]').inputValue()).toBe('epci:200042174');
+    // the sample has no Lorient contract (and no SIRENE to place buyers in EPCIs): a clear empty state
+    const sector = await api<{ totals: { contracts: number } }>('/api/secteur?territoire=epci:200042174&cpv=45');
+    if (sector.totals.contracts === 0) expect(await page.locator('main').innerText()).toContain('Aucun marché ne correspond');
+    else expect(norm(await text(page, '.figures'))).toContain(int.format(sector.totals.contracts).replace(/[\u202f\u00a0]/g, ' '));
+  });
+
+  it('Recherche: results, facets as filters in the URL, sort, "Résultats suivants"', async () => {
+    const all = await api<{ total: number }>('/api/search?q=quimperle&limit=20');
+    const page = await open('/recherche?q=quimperle');
+    expect(await page.locator('#results-summary').innerText()).toMatch(new RegExp(`${all.total} marchés trouvés`));
+    const results = page.locator('li.result');
+    expect(await results.count()).toBe(Math.min(20, all.total));
+    expect(await results.first().locator('h3 a').getAttribute('href')).toMatch(/^\/contrats\//);
+    expect(await page.locator('.facet').count()).toBeGreaterThan(0);
+    await shot(page, 'recherche');
+
+    // facet → URL filter → new figures
+    const facetLink = page.locator('.facet a').first();
+    await facetLink.click();
+    await page.waitForURL((u) => [...u.searchParams.keys()].some((k) => k !== 'q'));
+    await settled(page);
+    expect(await page.locator('.chips .chip').count()).toBe(1);
+    expect(await page.locator('.facet a[aria-current="true"]').count()).toBe(1);
+
+    // sort by amount
+    await page.goto(`${base}/recherche?q=quimperle`);
+    await settled(page);
+    await page.locator('#tri').selectOption('montant');
+    await page.waitForURL(/tri=montant/);
+    await settled(page);
+    const amounts = await page.locator('li.result .amount').allInnerTexts();
+    const values = amounts.map((a) => Number(norm(a).replace(/[^\d,]/g, '').replace(',', '.')));
+    expect(values.slice(0, 5)).toEqual([...values.slice(0, 5)].sort((a, b) => b - a));
+
+    // next page with the cursor
+    if (all.total > 20) {
+      await page.getByRole('button', { name: 'Résultats suivants' }).click();
+      await expect.poll(() => results.count()).toBe(Math.min(40, all.total));
+    }
+  });
+
+  it('Contrat: versions, buyer, titulaires with size, quality flags, provenance', async () => {
+    const page = await open(`/contrats/${CONTRACT_UID}`);
+    expect(await text(page, 'h1')).toContain('2025211dy0000000');
+    expect(norm(await text(page, '.figures'))).toContain('130 000 €');
+    expect(await page.locator('.timeline li').count()).toBeGreaterThanOrEqual(1);
+    expect(await text(page, '.timeline')).toContain('Attribution initiale');
+    const main = await page.locator('main').innerText();
+    expect(main).toContain("SA D'HLM AIGUILLON CONSTRUCTION");
+    expect(main).toContain('L.M.I. PEINTURE');
+    expect(main).toMatch(/Taille inconnue|PME|ETI|Grande entreprise/);
+    expect(main).toContain('decp_2024H2_travaux_cpv4521_bretagne.csv');
+    expect(main).toContain('Qualité des données');
+    await shot(page, 'contrat');
+
+    await page.getByRole('link', { name: /AIGUILLON/ }).first().click();
+    await page.waitForURL(/\/acheteurs\/69920005100067$/);
+    await settled(page);
+    expect(await text(page, 'h1')).toContain('AIGUILLON');
+  });
+
+  it('Contrat: a flagged 2022-format contract explains its flags in French', async () => {
+    const list = await api<{ items: { uid: string }[] }>('/api/contrats?acheteur=59920013600241&limit=5');
+    const flagged = [];
+    for (const c of list.items) {
+      const d = await api<{ contract: { flags: { code: string }[] } }>(`/api/contrats/${encodeURIComponent(c.uid)}`);
+      if (d.contract.flags.length) flagged.push({ uid: c.uid, flags: d.contract.flags });
+    }
+    expect(flagged.length).toBeGreaterThan(0);
+    const page = await open(`/contrats/${encodeURIComponent(flagged[0].uid)}`);
+    const items = page.locator('ul.flags li');
+    expect(await items.count()).toBe(flagged[0].flags.length);
+    expect(await items.first().innerText()).toContain(flagged[0].flags[0].code);
+  });
+
+  it('Acheteur: what it buys, from whom, local impact, grade', async () => {
+    const buyer = await api<{ totals: { contracts: number; montant: number }; topSuppliers: { nom: string }[] }>(`/api/acheteurs/${QUIMPERLE}`);
+    const ind = await api<{ indicators: { key: string; byCount: { value: number | null } }[] }>(`/api/indicators?acheteur=${QUIMPERLE}`);
+    const page = await open(`/acheteurs/${QUIMPERLE}`);
+    expect(await text(page, 'h1')).toContain('QUIMPERLE');
+    const figures = norm(await text(page, '.figures'));
+    expect(figures).toContain(String(buyer.totals.contracts));
+    expect(figures).toContain(norm(eur.format(buyer.totals.montant)));
+    expect(await page.locator('figure.chart canvas').count()).toBe(1);
+    expect(await page.locator('figure.chart table tbody tr').count()).toBeGreaterThan(0);
+    const main = await page.locator('main').innerText();
+    expect(squash(main)).toContain(squash(buyer.topSuppliers[0].nom));
+    const bretagne = ind.indicators.find((i) => i.key === 'local-share-bretagne')!.byCount.value;
+    expect(norm(main)).toContain(norm(pct.format(bretagne!)));
+    expect(await page.locator('.grade').count()).toBe(1);
+    await shot(page, 'acheteur');
+  });
+
+  it('Titulaire: contracts won and buyers', async () => {
+    const s = await api<{ totals: { contracts: number }; buyers: { nom: string }[] }>(`/api/titulaires/${LMI_PEINTURE}`);
+    const page = await open(`/titulaires/${LMI_PEINTURE}`);
+    expect(await text(page, 'h1')).toContain('L.M.I');
+    expect(await text(page, '.figures')).toContain(String(s.totals.contracts));
+    expect(squash(await page.locator('main').innerText())).toContain(squash(s.buyers[0].nom));
+    expect(await page.locator(`a[href="/contrats/${CONTRACT_UID}"]`).count()).toBe(1);
+    await shot(page, 'titulaire');
+  });
+
+  it('Marchés de mon secteur: figures, chart with its table, filter change updates URL and figures', async () => {
+    type Sector = { totals: { contracts: number; amount: number }; topBuyers: { nom: string }[] };
+    const bzh = await api<Sector>('/api/secteur?territoire=bretagne&cpv=45');
+    const page = await open('/secteur?territoire=bretagne&cpv=45');
+    let figures = norm(await text(page, '.figures'));
+    expect(figures).toContain(norm(eur.format(bzh.totals.amount)));
+    expect(figures).toContain(norm(int.format(bzh.totals.contracts)));
+    expect(await page.locator('figure.chart canvas').count()).toBe(1);
+    expect(await page.locator('figure.chart table').innerText()).toContain('2024');
+    expect(squash(await page.locator('main').innerText())).toContain(squash(bzh.topBuyers[0].nom));
+    await shot(page, 'secteur');
+
+    await page.locator('select[name="territoire"]').selectOption('departement:29');
+    await page.waitForURL(/territoire=departement%3A29/);
+    await settled(page);
+    expect(new URL(page.url()).searchParams.get('cpv')).toBe('45');
+    const fin = await api<Sector>('/api/secteur?territoire=departement:29&cpv=45');
+    expect(fin.totals.contracts).not.toBe(bzh.totals.contracts);
+    figures = norm(await text(page, '.figures'));
+    expect(figures).toContain(norm(eur.format(fin.totals.amount)));
+    expect(await text(page, 'h2.selection')).toContain('Finistère');
+
+    // back button restores the previous filters
+    await page.goBack();
+    await settled(page);
+    expect(await page.locator('select[name="territoire"]').inputValue()).toBe('bretagne');
+  });
+
+  it('Charte: indicators vs targets, unknown share apart, series chart, filter in URL, CSV export', async () => {
+    type Ind = { contracts: number; indicators: { key: string; label: string; byCount: { value: number | null } }[] };
+    const r = await api<Ind>('/api/indicators?territoire=bretagne');
+    const page = await open('/charte?territoire=bretagne');
+    const card = page.locator('.indicator[data-key="local-share-bretagne"]');
+    expect(await card.innerText()).toContain(r.indicators.find((i) => i.key === 'local-share-bretagne')!.label);
+    expect(norm(await card.innerText())).toContain(norm(pct.format(r.indicators.find((i) => i.key === 'local-share-bretagne')!.byCount.value!)));
+    expect(await card.innerText()).toContain('Inconnu');
+    expect(await page.locator('.indicator[data-key="advances-charter"]').innerText()).toContain('objectif');
+    expect(await page.locator('main').innerText()).toContain(`${r.contracts} marchés dans le périmètre`);
+    expect(await page.locator('figure.chart table').innerText()).toContain('2024');
+    await shot(page, 'charte');
+
+    await page.locator('select[name="annee"]').first().selectOption('2024');
+    await page.waitForURL(/annee=2024/);
+    await settled(page);
+    expect(new URL(page.url()).searchParams.get('territoire')).toBe('bretagne');
+
+    const link = page.getByRole('link', { name: 'Télécharger (CSV)' });
+    expect(await link.getAttribute('href')).toBe('/api/indicators/export.csv?table=indicators&territoire=bretagne&annee=2024');
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const file = join(dir, 'export.csv');
+    await download.saveAs(file);
+    const csv = readFileSync(file, 'utf8');
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    expect(csv.split('\n').length).toBeGreaterThan(5);
+    expect(csv).toContain(';');
+  });
+
+  it('Prix pratiqués: distribution figures, framework-agreement maxima apart, filter change', async () => {
+    type Prix = { amounts: { count: number; median: number }; frameworkAgreementMaxima: { count: number } };
+    const r = await api<Prix>('/api/prix?cpv=45&territoire=bretagne');
+    const page = await open('/prix?cpv=45&territoire=bretagne');
+    const figures = norm(await text(page, '.figures'));
+    expect(figures).toContain(norm(eur.format(r.amounts.median)));
+    expect(figures).toContain(`sur ${r.amounts.count} marchés`);
+    expect(await page.locator('main table').innerText()).toContain('Maxima d’accords-cadres');
+    await shot(page, 'prix');
+
+    await page.locator('select[name="territoire"]').selectOption('departement:35');
+    await page.waitForURL(/territoire=departement%3A35/);
+    await settled(page);
+    expect(new URL(page.url()).searchParams.get('cpv')).toBe('45');
+    const ille = await api<Prix>('/api/prix?cpv=45&territoire=departement:35');
+    expect(norm(await text(page, '.figures'))).toContain(`sur ${ille.amounts.count} marchés`);
+  });
+
+  it('Qualité des données: ingest runs and quarantine', async () => {
+    const runs = await api<{ items: { summary: { records: number } }[] }>('/api/ingest/runs');
+    const page = await open('/qualite');
+    const main = norm(await page.locator('main').innerText());
+    expect(main).toContain(norm(int.format(runs.items[0].summary.records)));
+    expect(main).toMatch(/Aucun enregistrement en quarantaine|enregistrement\(s\) écarté\(s\)/);
+    await shot(page, 'qualite');
+  });
+
+  it('Widget acheteur: compact card without header/footer', async () => {
+    const buyer = await api<{ totals: { contracts: number } }>(`/api/acheteurs/${QUIMPERLE}`);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    await page.setViewportSize({ width: 460, height: 420 });
+    await page.goto(`${base}/widget/acheteur/${QUIMPERLE}`);
+    await settled(page);
+    expect(await page.locator('header.site').isVisible()).toBe(false);
+    expect(await page.locator('footer.site').isVisible()).toBe(false);
+    expect(await text(page, '.widget-card h1')).toContain('QUIMPERLE');
+    expect(await text(page, '.widget-card .figures')).toContain(String(buyer.totals.contracts));
+    expect(norm(await text(page, '.widget-card .figures'))).toMatch(/\d+(,\d)? %/);
+    await page.screenshot({ path: join(SHOTS, 'widget.png') });
+  });
+
+  it('Keyboard: skip link, search box, results reachable with Tab, focus visible', async () => {
+    const page = await open('/');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (globalThis as unknown as Dom).document.activeElement?.textContent)).toBe('Aller au contenu');
+    let reached = false;
+    for (let i = 0; i < 30 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => (globalThis as unknown as Dom).document.activeElement?.id === 'home-q');
+    }
+    expect(reached, 'the search box is reachable with Tab').toBe(true);
+    const outline = await page.evaluate(() => (globalThis as unknown as Dom).getComputedStyle((globalThis as unknown as Dom).document.activeElement).outlineStyle);
+    expect(outline).not.toBe('none');
+    await page.keyboard.type('quimperle');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/recherche\?q=quimperle/);
+    await settled(page);
+    expect(await page.evaluate(() => (globalThis as unknown as Dom).document.activeElement?.tagName)).toBe('H1');
+    let onResult = false;
+    for (let i = 0; i < 40 && !onResult; i++) {
+      await page.keyboard.press('Tab');
+      const here = await page.evaluate(() => {
+        const a = (globalThis as unknown as Dom).document.activeElement;
+        return { cls: String(a?.className ?? ''), inResult: Boolean(a?.closest('li.result')) };
+      });
+      if (here.cls.includes('skip-facets')) {
+        await page.keyboard.press('Enter');
+        onResult = await page.evaluate(() => Boolean((globalThis as unknown as Dom).document.activeElement?.closest('li.result')));
+        break;
+      }
+      onResult = here.inResult;
+    }
+    expect(onResult, 'a result link is reachable from the keyboard').toBe(true);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/contrats\//);
+    await settled(page);
+    expect(await page.evaluate(() => (globalThis as unknown as Dom).document.activeElement?.tagName)).toBe('H1');
+  });
+
+  it('Errors: unknown contract, unavailable API, server error — French messages, page still usable', async () => {
+    expected404 = true;
+    let page = await open('/contrats/inconnu-0000');
+    expect(await page.locator('main').innerText()).toContain('Introuvable');
+    expect(await page.locator('nav[aria-label="Navigation principale"] a').count()).toBe(6);
+
+    await page.route('**/api/prix**', (r) => r.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify({ code: 'NOT_FOUND', message: 'Cannot GET /api/prix', correlationId: 'c-1' }) }));
+    await page.goto(`${base}/prix?cpv=45`);
+    await settled(page);
+    expect(await page.locator('main').innerText()).toContain('Service indisponible');
+    expect(await page.locator('form.filters').count()).toBe(1);
+    await shot(page, 'indisponible');
+
+    page = await context.newPage();
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    await page.route('**/api/secteur**', (r) => r.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ code: 'INTERNAL_ERROR', message: 'Erreur interne', correlationId: 'abc-123' }) }));
+    await page.goto(`${base}/secteur?territoire=bretagne`);
+    await settled(page);
+    const main = await page.locator('main').innerText();
+    expect(main).toContain('Impossible de charger les marchés du secteur');
+    expect(main).toContain('abc-123');
+
+    await page.route('**/api/secteur**', (r) => r.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ code: 'INVALID_PARAMETER', message: 'cpv : un préfixe de code CPV de 2 à 8 chiffres', correlationId: 'x' }) }));
+    await page.goto(`${base}/secteur?cpv=4`);
+    await settled(page);
+    expect(await page.locator('main').innerText()).toContain('Filtre invalide');
+  });
+});
