@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type DynamicModule, type INestApplication, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ApiExceptionFilter, EventBusTransport, PlatformModule, type EventBus, type ObservatoireConfig } from '@observatoire/platform';
@@ -61,7 +61,7 @@ export async function createObservatoire(config: ObservatoireConfig, services: S
 
 /** Chart.js, served from the installed package (no CDN: the CSP allows scripts from this origin only). */
 export const VENDOR_FILES: Record<string, string> = {
-  '/vendor/chart.js': require.resolve('chart.js/dist/chart.umd.min.js'),
+  '/vendor/chart.js': join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'),
 };
 
 /**

@@ -63,7 +63,7 @@ export async function startServices(config: ObservatoireConfig, groups: ServiceN
     const obs = await createObservatoire(config, services, createLogger('warn', services.join('+')), { serveWeb: false });
     await obs.app.listen(0, '127.0.0.1');
     apps.push(obs);
-    urls.push((await obs.app.getUrl()).replace('[::1]', '127.0.0.1'));
+    urls.push(`${(await obs.app.getUrl()).replace('[::1]', '127.0.0.1').replace(/\/$/, '')}/`);
   }
   return { apps, urls };
 }
