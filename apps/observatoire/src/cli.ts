@@ -67,6 +67,17 @@ async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('sirene-import')
+    .description('importe le stock SIRENE (CSV StockUniteLegale / StockEtablissement) dans le référentiel du catalogue')
+    .option('--unites-legales <file>', 'StockUniteLegale (CSV)')
+    .option('--etablissements <file>', 'StockEtablissement (CSV)')
+    .option('--departements <codes>', 'ne garder que ces départements (ex. 22,29,35,56)')
+    .action(async (o: { unitesLegales?: string; etablissements?: string; departements?: string }) => {
+      const { sireneImportCommand } = await import('./commands/sirene-import.command');
+      await sireneImportCommand(loadConfig(), o);
+    });
+
+  program
     .command('generate')
     .description('écrit des DECP SYNTHÉTIQUES déterministes (benchmarks)')
     .requiredOption('--contracts <n>', 'nombre de contrats')
