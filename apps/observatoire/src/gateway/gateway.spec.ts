@@ -80,3 +80,10 @@ describe('distributed gateway (one public origin)', () => {
     expect(res.body.code).toBe('UPSTREAM_UNAVAILABLE');
   });
 });
+
+describe('gateway liveness', () => {
+  it('answers liveness without asking the services (readiness is /api/health)', async () => {
+    const res = await request(createGateway({ ingest: 'http://127.0.0.1:1', catalog: 'http://127.0.0.1:1', search: 'http://127.0.0.1:1', analytics: 'http://127.0.0.1:1' }, null)).get('/api/health/live');
+    expect(res.status).toBe(200);
+  });
+});

@@ -27,6 +27,9 @@ export function createGateway(upstreams: Upstreams, webRoot: string | null): exp
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders);
+  app.get('/api/health/live', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
   app.get('/api/health', async (_req, res) => {
     const checks: Record<string, unknown> = {};
     let ok = true;
