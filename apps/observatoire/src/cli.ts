@@ -1,6 +1,13 @@
 import 'reflect-metadata';
 import { Command, Option } from 'commander';
-import { ConfigError, loadConfig } from '@observatoire/platform';
+import { assertServicesConfigured, ConfigError, loadConfig, type ObservatoireConfig } from '@observatoire/platform';
+
+/** Load the configuration and check that the given services have what they need in this profile. */
+function configFor(services: readonly string[], overrides: Partial<Record<string, string>> = {}): ObservatoireConfig {
+  const config = loadConfig(process.env, overrides);
+  assertServicesConfigured({ ...process.env, ...overrides }, config, services);
+  return config;
+}
 import { ingestCommand, printSummary } from './commands/ingest.command';
 import { startCommand } from './commands/start.command';
 import { migrateAll, SERVICE_NAMES, type ServiceName } from './compose/services';
@@ -24,8 +31,9 @@ async function main(argv: string[]): Promise<number> {
     .option('--no-seed', "n'intègre pas l'échantillon breton au premier démarrage")
     .option('--no-migrate', 'ne lance pas les migrations avant le démarrage')
     .action(async (o: { service: string; port?: string; seed: boolean; migrate: boolean }) => {
-      const config = loadConfig(process.env, { PORT: o.port, OBSERVATOIRE_SEED: o.seed ? undefined : 'false' });
-      await startCommand(config, parseServices(o.service), { migrate: o.migrate });
+      const services = parseServices(o.service);
+      const config = configFor(services, { PORT: o.port, OBSERVATOIRE_SEED: o.seed ? undefined : 'false' });
+      await startCommand(config, services, { migrate: o.migrate });
     });
 
   program
@@ -35,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--json', 'imprime le bilan JSON sur la sortie standard', false)
     .option('--source <source>', 'source logique des données (plateforme, flux…)', 'cli')
     .action(async (inputs: string[], o: { json: boolean; source: string }) => {
-      const config = loadConfig();
+      const config = configFor(['ingest']);
       const summary = await ingestCommand(config, inputs, o);
       printSummary(summary, o.json);
     });
@@ -62,7 +70,8 @@ async function main(argv: string[]): Promise<number> {
     .description('applique les migrations des bases des services')
     .addOption(new Option('--service <names>', 'services').default('all'))
     .action(async (o: { service: string }) => {
-      const done = await migrateAll(loadConfig(), parseServices(o.service));
+      const services = parseServices(o.service);
+      const done = await migrateAll(configFor(services), services);
       process.stdout.write(JSON.stringify({ applied: done }, null, 2) + '\n');
     });
 
@@ -74,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--departements <codes>', 'ne garder que ces départements (ex. 22,29,35,56)')
     .action(async (o: { unitesLegales?: string; etablissements?: string; departements?: string }) => {
       const { sireneImportCommand } = await import('./commands/sirene-import.command');
-      await sireneImportCommand(loadConfig(), o);
+      await sireneImportCommand(configFor(['catalog']), o);
     });
 
   program
@@ -87,6 +96,46 @@ async function main(argv: string[]): Promise<number> {
     .action(async (o: { contracts: string; seed: string; shape: 'decp-2022-json' | 'decp-info-csv'; out: string }) => {
       const { generateCommand } = await import('./commands/generate.command');
       await generateCommand({ contracts: Number(o.contracts), seed: Number(o.seed), shape: o.shape, out: o.out });
+    });
+
+  const ops = () => import('./commands/ops.command');
+  program
+    .command('status')
+    .description('retard des consommateurs et lettres mortes par groupe')
+    .option('--json', 'sortie JSON', false)
+    .action(async (o: { json: boolean }) => {
+      const { statusCommand, printOpsResult } = await ops();
+      printOpsResult(await statusCommand(loadConfig()), o.json);
+    });
+  program
+    .command('replay')
+    .description("rejoue un groupe depuis le début (observatoire arrêté) ; pour search, recrée l'index")
+    .requiredOption('--group <group>', 'catalog, search ou analytics')
+    .option('--drop-profiles', 'search : recrée aussi les profils des organisations', false)
+    .option('--json', 'sortie JSON', false)
+    .action(async (o: { group: string; dropProfiles: boolean; json: boolean }) => {
+      const { replayCommand, parseReplayableGroup, printOpsResult } = await ops();
+      printOpsResult(await replayCommand(loadConfig(), { group: parseReplayableGroup(o.group), dropProfiles: o.dropProfiles }), o.json);
+    });
+  const dlq = program.command('dlq').description('lettres mortes (dead-letter topics)');
+  dlq
+    .command('list')
+    .requiredOption('--topic <topic>', 'sujet (contracts, organisations… ou nom complet)')
+    .requiredOption('--group <group>', 'groupe (catalog, search, analytics ou nom complet)')
+    .option('--limit <n>', 'nombre maximum', '100')
+    .option('--json', 'sortie JSON', false)
+    .action(async (o: { topic: string; group: string; limit: string; json: boolean }) => {
+      const { dlqListCommand, printOpsResult } = await ops();
+      printOpsResult(await dlqListCommand(loadConfig(), { topic: o.topic, group: o.group, limit: Number(o.limit) }), o.json);
+    });
+  dlq
+    .command('redrive')
+    .requiredOption('--topic <topic>', 'sujet')
+    .requiredOption('--group <group>', 'groupe')
+    .option('--json', 'sortie JSON', false)
+    .action(async (o: { topic: string; group: string; json: boolean }) => {
+      const { dlqRedriveCommand, printOpsResult } = await ops();
+      printOpsResult(await dlqRedriveCommand(loadConfig(), { topic: o.topic, group: o.group }), o.json);
     });
 
   try {

@@ -2,13 +2,26 @@ import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type On
 import type { MikroORM } from '@mikro-orm/core';
 import { EVENT_BUS, HealthRegistry, OpenApiRegistry, type EventBus } from '@observatoire/platform';
 import { ingestOpenApiPaths, ingestOpenApiSchemas } from './infrastructure/http/ingest.openapi';
+import { feedsOpenApiPaths, feedsOpenApiSchemas } from './infrastructure/http/feeds.openapi';
 import { IngestFilesHandler } from './application/ingest-files/ingest-files.handler';
+import { RegisterFeedHandler } from './application/feeds/register-feed/register-feed.handler';
+import { OnboardBuyersFromCsvHandler } from './application/feeds/onboard-buyers-from-csv/onboard-buyers-from-csv.handler';
+import { DEFAULT_PULL_TUNING, PullFeedHandler, type PullFeedTuning } from './application/feeds/pull-feed/pull-feed.handler';
+import { PullDueFeedsHandler } from './application/feeds/pull-due-feeds/pull-due-feeds.handler';
+import { BackfillBuyerHandler } from './application/feeds/backfill-buyer/backfill-buyer.handler';
+import { FeedStatusQuery } from './application/feeds/feed-status/feed-status.query';
 import { IngestController } from './infrastructure/http/ingest.controller';
+import { FeedsController } from './infrastructure/http/feeds.controller';
+import { DEFAULT_FEED_SCHEDULER, FeedScheduler, type FeedSchedulerOptions } from './infrastructure/scheduling/feed-scheduler';
 import { INGEST_ORM } from './infrastructure/ingest.tokens';
 import { createIngestOrm } from './infrastructure/persistence/ingest-orm';
 
 export interface IngestModuleOptions {
   databaseUrl: string;
+  /** The feed scheduler; off by default (the app turns it on). */
+  feedScheduler?: Partial<FeedSchedulerOptions>;
+  /** Pull timeout, body size limit and spool directory of feed pulls. */
+  feedPull?: Partial<PullFeedTuning>;
 }
 
 /** The ingest service: DECP files and feeds in, events out. Needs a global EVENT_BUS provider. */
@@ -22,6 +35,7 @@ export class IngestModule implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit() {
     this.openapi.add(ingestOpenApiPaths, ingestOpenApiSchemas);
+    this.openapi.add(feedsOpenApiPaths, feedsOpenApiSchemas);
     this.health.register('ingestDatabase', async () => {
       const ok = await this.orm.isConnected();
       return { ok, detail: ok ? 'ingest ledger reachable' : 'ingest ledger unreachable' };
@@ -29,18 +43,35 @@ export class IngestModule implements OnModuleInit, OnApplicationShutdown {
   }
 
   static register(options: IngestModuleOptions): DynamicModule {
+    const scheduler: FeedSchedulerOptions = { ...DEFAULT_FEED_SCHEDULER, ...options.feedScheduler };
+    const pullTuning: PullFeedTuning = { ...DEFAULT_PULL_TUNING, ...options.feedPull };
     return {
       module: IngestModule,
-      controllers: [IngestController],
+      controllers: [IngestController, FeedsController],
       providers: [
+        // Persistence
         { provide: INGEST_ORM, useFactory: () => createIngestOrm(options.databaseUrl) },
+        // Use cases: files
         {
           provide: IngestFilesHandler,
           inject: [INGEST_ORM, EVENT_BUS],
           useFactory: (orm: MikroORM, bus: EventBus) => new IngestFilesHandler(orm, bus),
         },
+        // Use cases: feed registry
+        { provide: RegisterFeedHandler, inject: [INGEST_ORM], useFactory: (orm: MikroORM) => new RegisterFeedHandler(orm) },
+        { provide: OnboardBuyersFromCsvHandler, inject: [INGEST_ORM], useFactory: (orm: MikroORM) => new OnboardBuyersFromCsvHandler(orm) },
+        {
+          provide: PullFeedHandler,
+          inject: [INGEST_ORM, IngestFilesHandler],
+          useFactory: (orm: MikroORM, ingest: IngestFilesHandler) => new PullFeedHandler(orm, ingest, pullTuning),
+        },
+        { provide: PullDueFeedsHandler, inject: [INGEST_ORM, PullFeedHandler], useFactory: (orm: MikroORM, pull: PullFeedHandler) => new PullDueFeedsHandler(orm, pull) },
+        { provide: BackfillBuyerHandler, inject: [INGEST_ORM, PullFeedHandler], useFactory: (orm: MikroORM, pull: PullFeedHandler) => new BackfillBuyerHandler(orm, pull) },
+        { provide: FeedStatusQuery, inject: [INGEST_ORM], useFactory: (orm: MikroORM) => new FeedStatusQuery(orm) },
+        // Scheduling
+        { provide: FeedScheduler, inject: [PullDueFeedsHandler], useFactory: (pullDue: PullDueFeedsHandler) => new FeedScheduler(pullDue, scheduler) },
       ],
-      exports: [IngestFilesHandler, INGEST_ORM],
+      exports: [IngestFilesHandler, INGEST_ORM, PullDueFeedsHandler, FeedStatusQuery, FeedScheduler],
     };
   }
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type DynamicModule, type INestApplication, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ApiExceptionFilter, EventBusTransport, PlatformModule, type EventBus, type ObservatoireConfig } from '@observatoire/platform';
+import { ApiExceptionFilter, EventBusTransport, InstrumentedEventBus, metricsOfProcess, OpsModule, PlatformModule, type EventBus, type ObservatoireConfig } from '@observatoire/platform';
 import express from 'express';
 import type { Logger } from 'pino';
 import { createEventBus } from './event-bus.factory';
@@ -27,8 +27,9 @@ export const WEB_ROOT = resolve(__dirname, '../web/public');
  * over Kafka, PostgreSQL and Elasticsearch/OpenSearch.
  */
 export async function createObservatoire(config: ObservatoireConfig, services: ServiceName[], logger: Logger, opts: { serveWeb?: boolean } = {}): Promise<Observatoire> {
-  const bus = createEventBus(config, `observatoire-${services.join('-')}`, (l, m) => logger[l as 'info' | 'warn' | 'error']?.(m));
-  const imports: DynamicModule[] = [PlatformModule.forRoot({ bus, config })];
+  const metrics = metricsOfProcess();
+  const bus = new InstrumentedEventBus(createEventBus(config, `observatoire-${services.join('-')}`, (l, m) => logger[l as 'info' | 'warn' | 'error']?.(m)), metrics);
+  const imports: DynamicModule[] = [PlatformModule.forRoot({ bus, config }), OpsModule.forRoot({ bus, metrics, dataDir: config.dataDir, logger })];
   for (const name of services) imports.push(await SERVICES[name].module(config));
 
   @Module({ imports })

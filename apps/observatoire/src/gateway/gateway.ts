@@ -6,6 +6,11 @@ import { mountWeb, securityHeaders } from '../compose/observatoire';
 export const ROUTES: { prefix: string; service: 'ingest' | 'catalog' | 'search' | 'analytics' }[] = [
   { prefix: '/ingest', service: 'ingest' },
   { prefix: '/qualite', service: 'ingest' },
+  { prefix: '/admin/feeds', service: 'ingest' },
+  { prefix: '/admin/buyers', service: 'ingest' },
+  { prefix: '/admin/consumers', service: 'ingest' },
+  { prefix: '/admin/dlq', service: 'ingest' },
+  { prefix: '/admin/replay', service: 'ingest' },
   { prefix: '/contrats', service: 'catalog' },
   { prefix: '/acheteurs', service: 'catalog' },
   { prefix: '/titulaires', service: 'catalog' },

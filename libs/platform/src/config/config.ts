@@ -12,10 +12,17 @@ const RawConfig = z.object({
   OBSERVATOIRE_DATA_DIR: z.string().default('./data'),
   /** Seed the embedded observatory with the Breton sample shipped in the repository on first start. */
   OBSERVATOIRE_SEED: bool.default(true),
+  /** Pull the registered DECP feeds on their schedule (ingest service). */
+  OBSERVATOIRE_FEED_SCHEDULER: bool.default(true),
   KAFKA_BROKERS: z.string().optional(),
   KAFKA_PARTITIONS: z.coerce.number().int().positive().default(3),
   /** Optional prefix of every topic and consumer group (several observatories or test runs on one cluster). */
   KAFKA_NAMESPACE: z.string().regex(/^[a-zA-Z0-9._-]+$/).optional(),
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().positive().default(1),
+  KAFKA_SSL: bool.default(false),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().optional(),
+  KAFKA_SASL_PASSWORD: z.string().optional(),
   INGEST_DATABASE_URL: z.string().optional(),
   CATALOG_DATABASE_URL: z.string().optional(),
   ANALYTICS_DATABASE_URL: z.string().optional(),
@@ -37,7 +44,15 @@ export interface ObservatoireConfig {
   host: string;
   dataDir: string;
   seed: boolean;
-  kafka: { brokers: string[]; partitions: number; namespace?: string } | null;
+  feedScheduler: boolean;
+  kafka: {
+    brokers: string[];
+    partitions: number;
+    replicationFactor: number;
+    namespace?: string;
+    ssl: boolean;
+    sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  } | null;
   databases: { ingest: string; catalog: string; analytics: string };
   search: { url: string; flavor: 'opensearch' | 'elasticsearch'; indexPrefix: string; username?: string; password?: string } | { embedded: string; indexPrefix: string };
   sireneApiUrl: string | null;
@@ -63,10 +78,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   const c = parsed.data;
   const dataDir = isAbsolute(c.OBSERVATOIRE_DATA_DIR) ? c.OBSERVATOIRE_DATA_DIR : resolve(process.cwd(), c.OBSERVATOIRE_DATA_DIR);
-  if (c.OBSERVATOIRE_PROFILE === 'distributed') {
-    const missing = (['KAFKA_BROKERS', 'INGEST_DATABASE_URL', 'CATALOG_DATABASE_URL', 'ANALYTICS_DATABASE_URL', 'SEARCH_URL'] as const).filter((k) => !c[k]);
-    if (missing.length) throw new ConfigError(missing.map((k) => `${k} is required in the distributed profile`));
-  }
+  if (c.OBSERVATOIRE_PROFILE === 'distributed' && !c.KAFKA_BROKERS) throw new ConfigError(['KAFKA_BROKERS is required in the distributed profile']);
+  if (c.KAFKA_SASL_MECHANISM && (!c.KAFKA_SASL_USERNAME || !c.KAFKA_SASL_PASSWORD)) throw new ConfigError(['KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM']);
   const sqlite = (name: string) => `sqlite:${join(dataDir, `${name}.db`)}`;
   return {
     profile: c.OBSERVATOIRE_PROFILE,
@@ -74,7 +87,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: c.HOST,
     dataDir,
     seed: c.OBSERVATOIRE_SEED,
-    kafka: c.KAFKA_BROKERS ? { brokers: c.KAFKA_BROKERS.split(',').map((s) => s.trim()).filter(Boolean), partitions: c.KAFKA_PARTITIONS, namespace: c.KAFKA_NAMESPACE } : null,
+    feedScheduler: c.OBSERVATOIRE_FEED_SCHEDULER,
+    kafka: c.KAFKA_BROKERS
+      ? {
+          brokers: c.KAFKA_BROKERS.split(',').map((s) => s.trim()).filter(Boolean),
+          partitions: c.KAFKA_PARTITIONS,
+          replicationFactor: c.KAFKA_REPLICATION_FACTOR,
+          namespace: c.KAFKA_NAMESPACE,
+          ssl: c.KAFKA_SSL,
+          sasl: c.KAFKA_SASL_MECHANISM ? { mechanism: c.KAFKA_SASL_MECHANISM, username: c.KAFKA_SASL_USERNAME ?? '', password: c.KAFKA_SASL_PASSWORD ?? '' } : undefined,
+        }
+      : null,
     databases: {
       ingest: c.INGEST_DATABASE_URL ?? sqlite('ingest'),
       catalog: c.CATALOG_DATABASE_URL ?? sqlite('catalog'),
@@ -88,6 +111,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
     logLevel: c.LOG_LEVEL,
   };
+}
+
+/** What each service needs in the distributed profile (least privilege: a process gets only its own database). */
+const DISTRIBUTED_REQUIREMENTS: Record<string, (keyof z.infer<typeof RawConfig>)[]> = {
+  ingest: ['INGEST_DATABASE_URL'],
+  catalog: ['CATALOG_DATABASE_URL'],
+  search: ['SEARCH_URL'],
+  analytics: ['ANALYTICS_DATABASE_URL'],
+};
+
+/**
+ * Fail fast when a distributed service lacks its own store: no silent fallback to a local SQLite
+ * file or an embedded index in the distributed profile.
+ */
+export function assertServicesConfigured(env: Record<string, string | undefined>, config: ObservatoireConfig, services: readonly string[]): void {
+  if (config.profile !== 'distributed') return;
+  const missing = services.flatMap((s) => (DISTRIBUTED_REQUIREMENTS[s] ?? []).filter((k) => !env[k]).map((k) => `${k} is required by the ${s} service in the distributed profile`));
+  if (missing.length) throw new ConfigError(missing);
 }
 
 function pickDefined(o: Record<string, string | undefined>): Record<string, string> {

@@ -19,6 +19,20 @@ export interface KafkaEventBusConfig {
    * several observatories (or test runs) can share one cluster. Handlers always see logical names.
    */
   namespace?: string;
+  ssl?: boolean;
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+}
+
+/**
+ * Topic settings applied when the bus creates a topic. The contracts, organisations and quarantine
+ * topics are compacted on their key (each ContractPublished carries the whole current state, so the
+ * latest revision per uid is all a rebuild needs, and the log stays the source of truth forever);
+ * dead-letter topics keep 30 days; ingest runs keep the broker default retention.
+ */
+export function topicSettings(logical: string): { name: string; value: string }[] {
+  if (logical.includes('.dlq.')) return [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }];
+  if (/^observatoire\.(contracts|organisations|quarantine)\./.test(logical)) return [{ name: 'cleanup.policy', value: 'compact' }, { name: 'min.compaction.lag.ms', value: String(24 * 3600 * 1000) }];
+  return [];
 }
 
 /**
@@ -58,6 +72,8 @@ export class KafkaEventBus implements EventBus {
       brokers: config.brokers,
       logLevel: logLevel.WARN,
       retry: { retries: 8, initialRetryTime: 200 },
+      ssl: config.ssl || undefined,
+      sasl: config.sasl as never,
       logCreator: () => (entry) => {
         const lvl = entry.level === logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'info';
         this.config.log?.(lvl, `kafkajs ${entry.namespace}: ${entry.log.message}`, { ...entry.log });
@@ -86,14 +102,15 @@ export class KafkaEventBus implements EventBus {
   async ensureTopics(topics: string[], groups: string[] = []): Promise<void> {
     const admin = await this.getAdmin();
     const existing = new Set(await admin.listTopics());
-    const wanted = [...topics, ...topics.flatMap((t) => groups.map((g) => deadLetterTopic(t, g)))].map((t) => this.topic(t)).filter((t) => !existing.has(t));
+    const wanted = [...topics, ...topics.flatMap((t) => groups.map((g) => deadLetterTopic(t, g)))].filter((t) => !existing.has(this.topic(t)));
     if (wanted.length === 0) return;
     await admin.createTopics({
       waitForLeaders: true,
-      topics: wanted.map((topic) => ({
-        topic,
-        numPartitions: topic.includes('.dlq.') ? 1 : (this.config.partitions ?? 3),
+      topics: wanted.map((logical) => ({
+        topic: this.topic(logical),
+        numPartitions: logical.includes('.dlq.') ? 1 : (this.config.partitions ?? 3),
         replicationFactor: this.config.replicationFactor ?? 1,
+        configEntries: topicSettings(logical),
       })),
     });
   }

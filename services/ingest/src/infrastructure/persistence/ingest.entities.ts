@@ -1,3 +1,4 @@
+import { BuyerSchema, FeedSchema } from './feed.entities';
 import { EntitySchema } from '@mikro-orm/core';
 
 /**
@@ -84,4 +85,4 @@ export const IngestRunSchema = new EntitySchema<IngestRunRow>({
   },
 });
 
-export const INGEST_ENTITIES = [ContractStateSchema, QuarantinedRecordSchema, IngestRunSchema];
+export const INGEST_ENTITIES = [ContractStateSchema, QuarantinedRecordSchema, IngestRunSchema, BuyerSchema, FeedSchema];

@@ -45,7 +45,56 @@ class IngestInitialSqlite extends Migration {
   }
 }
 
+/** The feed registry: buyers and their DECP feeds, with the state of their last pulls (docs/feeds.md). */
+class IngestFeedsPostgres extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`create table if not exists ingest_buyer (
+      siret varchar(14) primary key, nom varchar(300) not null, created_at timestamptz not null)`);
+    this.addSql(`create table if not exists ingest_feed (
+      id varchar(40) primary key, buyer_siret varchar(14) not null references ingest_buyer (siret),
+      url text null, kind varchar(20) not null, interval_minutes integer not null, enabled boolean not null default true,
+      credentials_env varchar(100) null, etag text null, last_modified varchar(100) null, last_content_hash varchar(64) null,
+      last_pull_at timestamptz null, last_success_at timestamptz null, last_changed_at timestamptz null,
+      last_result varchar(16) null, last_error text null, consecutive_failures integer not null default 0,
+      next_pull_at timestamptz null, last_records integer null, last_accepted integer null, last_flagged integer null,
+      last_quarantined integer null, last_published integer null, created_at timestamptz not null, updated_at timestamptz not null)`);
+    this.addSql('create index if not exists ingest_feed_due_idx on ingest_feed (enabled, next_pull_at)');
+    this.addSql('create index if not exists ingest_feed_buyer_idx on ingest_feed (buyer_siret)');
+  }
+  override async down(): Promise<void> {
+    this.addSql('drop table if exists ingest_feed');
+    this.addSql('drop table if exists ingest_buyer');
+  }
+}
+
+class IngestFeedsSqlite extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`create table if not exists ingest_buyer (
+      siret text primary key, nom text not null, created_at datetime not null)`);
+    this.addSql(`create table if not exists ingest_feed (
+      id text primary key, buyer_siret text not null references ingest_buyer (siret),
+      url text null, kind text not null, interval_minutes integer not null, enabled integer not null default 1,
+      credentials_env text null, etag text null, last_modified text null, last_content_hash text null,
+      last_pull_at datetime null, last_success_at datetime null, last_changed_at datetime null,
+      last_result text null, last_error text null, consecutive_failures integer not null default 0,
+      next_pull_at datetime null, last_records integer null, last_accepted integer null, last_flagged integer null,
+      last_quarantined integer null, last_published integer null, created_at datetime not null, updated_at datetime not null)`);
+    this.addSql('create index if not exists ingest_feed_due_idx on ingest_feed (enabled, next_pull_at)');
+    this.addSql('create index if not exists ingest_feed_buyer_idx on ingest_feed (buyer_siret)');
+  }
+  override async down(): Promise<void> {
+    this.addSql('drop table if exists ingest_feed');
+    this.addSql('drop table if exists ingest_buyer');
+  }
+}
+
 export const INGEST_MIGRATIONS: Record<SqlDialect, MigrationEntry[]> = {
-  postgresql: [{ name: 'Migration20261128000000_ingest_initial', class: IngestInitialPostgres }],
-  sqlite: [{ name: 'Migration20261128000000_ingest_initial', class: IngestInitialSqlite }],
+  postgresql: [
+    { name: 'Migration20261128000000_ingest_initial', class: IngestInitialPostgres },
+    { name: 'Migration20261128100000_ingest_feeds', class: IngestFeedsPostgres },
+  ],
+  sqlite: [
+    { name: 'Migration20261128000000_ingest_initial', class: IngestInitialSqlite },
+    { name: 'Migration20261128100000_ingest_feeds', class: IngestFeedsSqlite },
+  ],
 };

@@ -1,0 +1,38 @@
+import { assertServicesConfigured, ConfigError, loadConfig } from './config';
+
+describe('typed configuration that fails fast', () => {
+  it('defaults everything under the data directory in the embedded profile', () => {
+    const c = loadConfig({ OBSERVATOIRE_DATA_DIR: '/srv/obs' });
+    expect(c.profile).toBe('embedded');
+    expect(c.databases.catalog).toBe('sqlite:/srv/obs/catalog.db');
+    expect(c.search).toEqual({ embedded: '/srv/obs/search.db', indexPrefix: 'observatoire' });
+    expect(c.kafka).toBeNull();
+  });
+
+  it('refuses the distributed profile without Kafka instead of falling back to the embedded log', () => {
+    expect(() => loadConfig({ OBSERVATOIRE_PROFILE: 'distributed' })).toThrow(/KAFKA_BROKERS is required/);
+  });
+
+  it('asks a distributed service for its own store only', () => {
+    const env = { OBSERVATOIRE_PROFILE: 'distributed', KAFKA_BROKERS: 'k:9092', CATALOG_DATABASE_URL: 'postgres://c' };
+    const c = loadConfig(env);
+    expect(() => assertServicesConfigured(env, c, ['catalog'])).not.toThrow();
+    expect(() => assertServicesConfigured(env, c, ['search', 'analytics'])).toThrow(ConfigError);
+    try {
+      assertServicesConfigured(env, c, ['search', 'analytics']);
+    } catch (e) {
+      expect((e as ConfigError).problems).toEqual([
+        'SEARCH_URL is required by the search service in the distributed profile',
+        'ANALYTICS_DATABASE_URL is required by the analytics service in the distributed profile',
+      ]);
+    }
+  });
+
+  it('names every invalid variable', () => {
+    expect(() => loadConfig({ PORT: 'abc', SEARCH_URL: 'not a url' })).toThrow(/PORT[\s\S]*SEARCH_URL/);
+  });
+
+  it('requires credentials with a SASL mechanism', () => {
+    expect(() => loadConfig({ KAFKA_BROKERS: 'k:9092', KAFKA_SASL_MECHANISM: 'scram-sha-512' })).toThrow(/KAFKA_SASL_USERNAME/);
+  });
+});
