@@ -7,6 +7,7 @@ import { GetIndicatorSeriesHandler } from './application/get-indicator-series/ge
 import { GetIndicatorsHandler } from './application/get-indicators/get-indicators.handler';
 import { GetPriceDistributionHandler } from './application/get-price-distribution/get-price-distribution.handler';
 import { GetSectorOverviewHandler } from './application/get-sector-overview/get-sector-overview.handler';
+import { PreparePurchaseHandler } from './application/prepare-purchase/prepare-purchase.handler';
 import { ProjectContractsHandler } from './application/project-contracts/project-contracts.handler';
 import { ProjectIngestRunsHandler } from './application/project-ingest-runs/project-ingest-runs.handler';
 import { ProjectOrganisationsHandler } from './application/project-organisations/project-organisations.handler';
@@ -18,6 +19,8 @@ import { DEFAULT_CHARTER_TARGETS, type CharterTargets } from './domain';
 import { ANALYTICS_ORM, ANALYTICS_QUERY_CACHE, ANALYTICS_READ_STORE, ANALYTICS_TARGETS } from './infrastructure/analytics.tokens';
 import { analyticsOpenApiPaths, analyticsOpenApiSchemas } from './infrastructure/http/analytics.openapi';
 import { IndicatorsController } from './infrastructure/http/indicators.controller';
+import { PreparePurchaseController } from './infrastructure/http/prepare-purchase.controller';
+import { preparePurchaseOpenApiPaths, preparePurchaseOpenApiSchemas } from './infrastructure/http/prepare-purchase.openapi';
 import { AnalyticsEventsController } from './infrastructure/messaging/analytics-events.controller';
 import { createAnalyticsOrm } from './infrastructure/persistence/analytics-orm';
 import { ProjectionReadStore } from './infrastructure/persistence/projection-read.store';
@@ -47,7 +50,7 @@ export class AnalyticsModule implements OnModuleInit, OnApplicationShutdown {
   static register(options: AnalyticsModuleOptions): DynamicModule {
     return {
       module: AnalyticsModule,
-      controllers: [IndicatorsController, AnalyticsEventsController],
+      controllers: [IndicatorsController, PreparePurchaseController, AnalyticsEventsController],
       providers: [
         // infrastructure
         { provide: ANALYTICS_ORM, useFactory: () => createAnalyticsOrm(options.databaseUrl) },
@@ -95,6 +98,11 @@ export class AnalyticsModule implements OnModuleInit, OnApplicationShutdown {
           inject: [ANALYTICS_READ_STORE, ANALYTICS_QUERY_CACHE],
           useFactory: (s: ProjectionReadPort, c: QueryCache) => new GetPriceDistributionHandler(s, c),
         },
+        {
+          provide: PreparePurchaseHandler,
+          inject: [FactsLoader, ANALYTICS_QUERY_CACHE],
+          useFactory: (f: FactsLoader, c: QueryCache) => new PreparePurchaseHandler(f, c),
+        },
       ],
       exports: [
         ANALYTICS_ORM,
@@ -104,6 +112,7 @@ export class AnalyticsModule implements OnModuleInit, OnApplicationShutdown {
         ExportIndicatorsHandler,
         GetSectorOverviewHandler,
         GetPriceDistributionHandler,
+        PreparePurchaseHandler,
         ProjectContractsHandler,
         ProjectOrganisationsHandler,
         ProjectQuarantineHandler,
@@ -114,6 +123,7 @@ export class AnalyticsModule implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.openapi.add(analyticsOpenApiPaths, analyticsOpenApiSchemas);
+    this.openapi.add(preparePurchaseOpenApiPaths, preparePurchaseOpenApiSchemas);
     this.health.register('analyticsDatabase', async () => {
       const ok = await this.orm.isConnected();
       return { ok, detail: ok ? 'analytics projections reachable' : 'analytics projections unreachable' };

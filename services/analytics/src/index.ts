@@ -20,3 +20,5 @@ export { GetPriceDistributionHandler, type PriceDistributionResult } from './app
 export { FactsLoader } from './application/shared/facts-loader';
 export { QueryCache } from './application/shared/query-cache';
 export { type AnalyticsFilters, parseQuery, querySchema, toFilters } from './application/shared/analytics-filters';
+export { PreparePurchaseHandler, DEFAULT_BAND, type PreparePurchaseQuery, type PreparePurchaseResult, type LocalSupplier, type SupplierGroup } from './application/prepare-purchase/prepare-purchase.handler';
+export { preparePurchaseOpenApiPaths, preparePurchaseOpenApiSchemas } from './infrastructure/http/prepare-purchase.openapi';

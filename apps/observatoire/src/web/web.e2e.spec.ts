@@ -20,7 +20,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SEED_DIR = resolve(__dirname, '../seed');
 const SEED_CSV = join(SEED_DIR, 'decp_2024H2_travaux_cpv4521_bretagne.csv');
 const SEED_JSON = join(SEED_DIR, 'decp-59920013600241-2024-07-09-01.json');
-const SHOTS = resolve(__dirname, 'screenshots');
+/** The docs' screenshots are refreshed with UPDATE_SCREENSHOTS=1; other runs write to a temp dir (a test run never dirties the tree). */
+const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? resolve(__dirname, 'screenshots') : join(tmpdir(), 'observatoire-screenshots');
 const CHART_JS = resolve(__dirname, '../../../../node_modules/chart.js/dist/chart.umd.min.js');
 
 /** A contract, its buyer and titulaire from the first data row of the CSV seed. */
@@ -322,6 +323,61 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface (Chromium)', () => {
     expect(norm(await text(page, '.figures'))).toContain(`sur ${ille.amounts.count} marchés`);
   });
 
+  it('Préparer un achat: local supplier base by size, shares, procedures, bids; filters in the URL', async () => {
+    type Prepare = {
+      similar: { everywhere: number; inTerritory: number };
+      supplierBase: { suppliers: number; groups: { categorie: string; suppliers: number; items: { nom: string | null; id: string; lien: string }[] }[] };
+      indicators: { key: string; byCount: { value: number | null } }[];
+      procedures: { items: { procedure: string }[] };
+      bids: { median: number | null };
+    };
+    const prix = await api<{ amounts: { median: number } }>('/api/prix?cpv=45&territoire=departement:56');
+    const montant = Math.round(prix.amounts.median);
+    const r = await api<Prepare>(`/api/preparer-achat?cpv=45&territoire=departement:56&montant=${montant}`);
+    expect(r.supplierBase.suppliers).toBeGreaterThan(0);
+
+    // no amount in the address: the sector's median amount is used, and said
+    const page = await open('/preparer-achat?territoire=departement:56&cpv=45');
+    expect(await page.locator('nav a[aria-current="page"]').innerText()).toBe('Préparer un achat');
+    expect(await page.locator('input[name="montant"]').inputValue()).toBe(String(montant));
+    expect(norm(await page.locator('main').innerText())).toContain('Montant non renseigné');
+    const figures = norm(await text(page, '.figures'));
+    expect(figures).toContain(`Entreprises du territoire\n${int.format(r.supplierBase.suppliers)}`);
+    expect(figures).toContain(norm(int.format(r.similar.inTerritory)));
+    expect(figures).toContain(norm(pct.format(r.indicators.find((i) => i.key === 'local-share-departement')!.byCount.value!)));
+    expect(figures).toContain(norm(pct.format(r.indicators.find((i) => i.key === 'sme-share')!.byCount.value!)));
+    expect(await page.locator('figure.chart canvas').count()).toBe(1);
+    expect(await page.locator('figure.chart canvas').getAttribute('role')).toBe('img');
+    expect(await page.locator('figure.chart table').innerText()).toContain('PME');
+    const first = r.supplierBase.groups.find((g) => g.suppliers > 0)!.items[0];
+    const link = page.locator(`main a[href="${first.lien}"]`).first();
+    expect(squash(await link.innerText())).toBe(squash(first.nom ?? first.id));
+    expect(await page.locator('main').innerText()).toContain(r.procedures.items[0].procedure);
+    await shot(page, 'preparer-achat');
+
+    // another amount: the address and the figures follow
+    await page.locator('input[name="montant"]').fill('40000');
+    await page.locator('input[name="montant"]').press('Enter');
+    await page.waitForURL(/montant=40000/);
+    await settled(page);
+    const url = new URL(page.url());
+    expect(url.searchParams.get('cpv')).toBe('45');
+    expect(url.searchParams.get('territoire')).toBe('departement:56');
+    const small = await api<Prepare>('/api/preparer-achat?cpv=45&territoire=departement:56&montant=40000');
+    const smallFigures = norm(await text(page, '.figures'));
+    expect(smallFigures).toContain(`Entreprises du territoire\n${int.format(small.supplierBase.suppliers)}`);
+    expect(norm(await text(page, 'h2.selection'))).toContain(norm(eur.format(40_000)));
+
+    // another territory (select applies on change)
+    await page.locator('select[name="territoire"]').selectOption('departement:29');
+    await page.waitForURL(/territoire=departement%3A29/);
+    await settled(page);
+    expect(new URL(page.url()).searchParams.get('montant')).toBe('40000');
+    const fin = await api<Prepare>('/api/preparer-achat?cpv=45&territoire=departement:29&montant=40000');
+    expect(norm(await text(page, '.figures'))).toContain(`Entreprises du territoire\n${int.format(fin.supplierBase.suppliers)}`);
+    expect(await text(page, 'h2.selection')).toContain('Finistère');
+  });
+
   it('Qualité des données: ingest runs and quarantine', async () => {
     const runs = await api<{ items: { summary: { records: number } }[] }>('/api/ingest/runs');
     const page = await open('/qualite');
@@ -388,7 +444,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface (Chromium)', () => {
     expected404 = true;
     let page = await open('/contrats/inconnu-0000');
     expect(await page.locator('main').innerText()).toContain('Introuvable');
-    expect(await page.locator('nav[aria-label="Navigation principale"] a').count()).toBe(6);
+    expect(await page.locator('nav[aria-label="Navigation principale"] a').count()).toBe(7);
 
     await page.route('**/api/prix**', (r) => r.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify({ code: 'NOT_FOUND', message: 'Cannot GET /api/prix', correlationId: 'c-1' }) }));
     await page.goto(`${base}/prix?cpv=45`);
@@ -410,5 +466,11 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface (Chromium)', () => {
     await page.goto(`${base}/secteur?cpv=4`);
     await settled(page);
     expect(await page.locator('main').innerText()).toContain('Filtre invalide');
+
+    // the real API's 400 on the "Préparer un achat" page
+    await page.goto(`${base}/preparer-achat?cpv=4&montant=1000&territoire=bretagne`);
+    await settled(page);
+    expect(await page.locator('main').innerText()).toContain('Filtre invalide');
+    expect(await page.locator('main').innerText()).toContain('cpv : un préfixe de code CPV');
   });
 });

@@ -70,6 +70,18 @@ export function analyticsParams(query) {
   return out;
 }
 
+/** "Préparer un achat" (`/api/preparer-achat`): the page's parameters are the API's own words. */
+export const PREPARE_PURCHASE_PARAMS = ['cpv', 'montant', 'territoire', 'du', 'au', 'facteurMin', 'facteurMax'];
+
+export function preparePurchaseParams(query) {
+  const out = {};
+  for (const k of PREPARE_PURCHASE_PARAMS) {
+    const v = query.get(k);
+    if (v && v.trim()) out[k] = v.trim();
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Search (`/api/search`, services/search/src/infrastructure/http/search-params.ts). The page keeps the API's
 // own (French) parameter names in its address, except `annee` (a facet year → a notification-date range).
@@ -130,6 +142,7 @@ export const api = {
   indicatorSeries: (filters, indicator, init) => getJson('/indicators/series', { ...filters, indicator }, init),
   sector: (filters, init) => getJson('/secteur', { ...filters, limit: 10 }, init),
   prices: (filters, init) => getJson('/prix', filters, init),
+  preparePurchase: (params, init) => getJson('/preparer-achat', params, init),
   quarantine: ({ limit, offset }, init) => getJson('/qualite/quarantaine', { limit, offset }, init),
   ingestRuns: (init) => getJson('/ingest/runs', { limit: 10 }, init),
   exportUrl: (format, filters, extra = {}) => apiUrl(`/indicators/export.${format}`, { table: 'indicators', ...filters, ...extra }),

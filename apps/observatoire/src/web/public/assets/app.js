@@ -10,6 +10,7 @@ const ROUTES = [
   { path: /^\/secteur\/?$/, page: 'sector', nav: '/secteur' },
   { path: /^\/charte\/?$/, page: 'charter', nav: '/charte' },
   { path: /^\/prix\/?$/, page: 'prices', nav: '/prix' },
+  { path: /^\/preparer-achat\/?$/, page: 'prepare', nav: '/preparer-achat' },
   { path: /^\/qualite\/?$/, page: 'quality', nav: '/qualite' },
   { path: /^\/widget\/acheteur\/([^/]+)\/?$/, page: 'widget', keys: ['siret'], bare: true },
 ];
@@ -20,6 +21,7 @@ const NAV = [
   ['/secteur', 'Marchés de mon secteur'],
   ['/charte', 'Indicateurs de la charte'],
   ['/prix', 'Prix pratiqués'],
+  ['/preparer-achat', 'Préparer un achat'],
   ['/qualite', 'Qualité des données'],
 ];
 
