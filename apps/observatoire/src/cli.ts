@@ -87,6 +87,19 @@ async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('re-resolve')
+    .description('résout à nouveau les organisations inconnues (par défaut OFFLINE, NOT_FOUND, API_ERROR), par ex. après sirene-import, et publie les profils changés')
+    .option('--reasons <codes>', 'motifs à reprendre (ex. OFFLINE,NOT_FOUND,API_ERROR)')
+    .option('--ids <ids>', 'ces organisations seulement (identifiants séparés par des virgules)')
+    .option('--limit <n>', 'au plus n organisations')
+    .option('--batch-size <n>', 'organisations par lot', '200')
+    .option('--json', 'résultat en JSON', false)
+    .action(async (o: { reasons?: string; ids?: string; limit?: string; batchSize: string; json: boolean }) => {
+      const { reResolveCommand } = await import('./commands/re-resolve.command');
+      await reResolveCommand(configFor(['catalog']), { reasons: o.reasons, ids: o.ids, limit: o.limit ? Number(o.limit) : undefined, batchSize: Number(o.batchSize), json: o.json });
+    });
+
+  program
     .command('generate')
     .description('écrit des DECP SYNTHÉTIQUES déterministes (benchmarks)')
     .requiredOption('--contracts <n>', 'nombre de contrats')

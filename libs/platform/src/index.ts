@@ -20,3 +20,4 @@ export * from './ops/bus-operations';
 export * from './ops/http-metrics.middleware';
 export * from './ops/ops.controllers';
 export * from './ops/ops.module';
+export * from './telemetry/with-span';

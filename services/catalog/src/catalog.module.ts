@@ -8,6 +8,8 @@ import { ORGANISATION_RESOLVER } from './application/resolve-organisations/organ
 import { ResolveOrganisationsHandler } from './application/resolve-organisations/resolve-organisations.handler';
 import { SourcesInOrderResolver } from './application/resolve-organisations/sources-in-order.resolver';
 import type { TerritoryReference } from './domain/territory';
+import { ReResolveOrganisationsHandler } from './application/re-resolve-organisations/re-resolve-organisations.handler';
+import { AdminOrganisationsController } from './infrastructure/http/admin-organisations.controller';
 import { BuyersController } from './infrastructure/http/buyers.controller';
 import { ContractsController } from './infrastructure/http/contracts.controller';
 import { OrganisationsController } from './infrastructure/http/organisations.controller';
@@ -70,10 +72,10 @@ export class CatalogModule implements OnModuleInit {
         },
       },
     ];
-    const useCases: Provider[] = [ApplyContractPublishedBatchHandler, ResolveOrganisationsHandler];
+    const useCases: Provider[] = [ApplyContractPublishedBatchHandler, ResolveOrganisationsHandler, ReResolveOrganisationsHandler];
     return {
       module: CatalogModule,
-      controllers: [ContractsController, BuyersController, SuppliersController, OrganisationsController, PersistContractWhenContractPublishedHandler],
+      controllers: [ContractsController, BuyersController, SuppliersController, OrganisationsController, AdminOrganisationsController, PersistContractWhenContractPublishedHandler],
       providers: [...infrastructure, ...useCases],
       exports: [CATALOG_ORM, ApplyContractPublishedBatchHandler, ResolveOrganisationsHandler],
     };

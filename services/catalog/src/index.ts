@@ -21,3 +21,11 @@ export { migrateCatalog, type MigrateCatalogOptions, type MigrateCatalogResult }
 export { CATALOG_ORM } from './infrastructure/orm/catalog-orm.provider';
 export { catalogOpenApiPaths } from './infrastructure/http/catalog.openapi';
 export { CatalogError } from './domain/catalog.errors';
+export { ReResolveOrganisationsHandler } from './application/re-resolve-organisations/re-resolve-organisations.handler';
+export {
+  reResolveOrganisations,
+  DEFAULT_RE_RESOLVE_REASONS,
+  type ReResolveOrganisationsOptions,
+  type ReResolveOrganisationsResult,
+} from './application/re-resolve-organisations/re-resolve-organisations';
+export { createOrganisationResolver, type OrganisationResolverOptions } from './application/re-resolve-organisations/organisation-resolver.factory';

@@ -11,6 +11,7 @@ export const ROUTES: { prefix: string; service: 'ingest' | 'catalog' | 'search' 
   { prefix: '/admin/consumers', service: 'ingest' },
   { prefix: '/admin/dlq', service: 'ingest' },
   { prefix: '/admin/replay', service: 'ingest' },
+  { prefix: '/admin/organisations', service: 'catalog' },
   { prefix: '/contrats', service: 'catalog' },
   { prefix: '/acheteurs', service: 'catalog' },
   { prefix: '/titulaires', service: 'catalog' },

@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { CONSUMER_GROUPS, TOPICS } from '@observatoire/contracts';
-import { consume, type DeliveredEvent } from '@observatoire/platform';
+import { consume, type DeliveredEvent, withSpan } from '@observatoire/platform';
 import { ProjectContractsHandler } from '../../application/project-contracts/project-contracts.handler';
 import { ProjectIngestRunsHandler } from '../../application/project-ingest-runs/project-ingest-runs.handler';
 import { ProjectOrganisationsHandler } from '../../application/project-organisations/project-organisations.handler';
@@ -23,7 +23,7 @@ export class AnalyticsEventsController {
 
   @EventPattern(consume(TOPICS.contracts, CONSUMER_GROUPS.analytics))
   async onContracts(@Payload() batch: DeliveredEvent[]): Promise<void> {
-    await this.contracts.handle(batch);
+    await withSpan('observatoire-analytics', 'analytics project contracts', { 'messaging.batch.message_count': batch.length }, () => this.contracts.handle(batch));
   }
 
   @EventPattern(consume(TOPICS.organisations, CONSUMER_GROUPS.analytics))

@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
 import { CONSUMER_GROUPS, TOPICS, type ContractPublishedV1 } from '@observatoire/contracts';
-import { consume, EVENT_BUS, type DeliveredEvent, type EventBus } from '@observatoire/platform';
+import { consume, EVENT_BUS, withSpan, type DeliveredEvent, type EventBus } from '@observatoire/platform';
 import { ApplyContractPublishedBatchHandler } from '../../application/apply-contract-published-batch/apply-contract-published-batch.handler';
 import { ResolveOrganisationsHandler } from '../../application/resolve-organisations/resolve-organisations.handler';
 import { CATALOG_ORM, forkEm } from '../orm/catalog-orm.provider';
@@ -33,11 +33,13 @@ export class PersistContractWhenContractPublishedHandler {
   async onContractsPublished(batch: DeliveredEvent[]): Promise<void> {
     const events = batch.map((d) => d.event).filter((e): e is ContractPublishedV1 => e.type === 'ContractPublished');
     if (events.length === 0) return;
-    const result = await this.apply.execute(events);
+    const result = await withSpan('observatoire-catalog', 'catalog persist contracts', { 'messaging.batch.message_count': events.length }, () => this.apply.execute(events));
     const pending = await forkEm(this.orm).find(OrganisationEntity, { status: 'pending' }, { fields: ['id'], limit: RESOLUTION_BATCH, orderBy: { id: 'asc' } });
     const ids = [...new Set([...result.newOrganisations.map((o) => o.id), ...pending.map((p) => p.id)])].slice(0, RESOLUTION_BATCH * 2);
     if (ids.length === 0) return;
-    const resolved = await this.resolve.execute(ids, { correlationId: events[0].correlationId, causationId: events[events.length - 1].eventId });
+    const resolved = await withSpan('observatoire-catalog', 'catalog resolve organisations', { 'observatoire.organisations': ids.length }, () =>
+      this.resolve.execute(ids, { correlationId: events[0].correlationId, causationId: events[events.length - 1].eventId }),
+    );
     await this.bus.publish(TOPICS.organisations, resolved.events);
     this.log.debug?.(`batch of ${events.length}: ${result.applied} applied, ${resolved.events.length} organisation events`);
   }

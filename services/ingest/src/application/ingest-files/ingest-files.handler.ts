@@ -7,9 +7,10 @@ import {
   type Contract,
   type ContractPublishedV1,
   type FileSummary,
+  type ObservatoireEvent,
   type RecordQuarantinedV1,
 } from '@observatoire/contracts';
-import type { EventBus } from '@observatoire/platform';
+import { InstrumentedEventBus, metricsOfProcess, type EventBus, type Metrics } from '@observatoire/platform';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { mergeContracts, normaliseRecord, readRecords, type FileInput, type RawRecord } from '../../domain';
 import { ContractLedgerRepository } from '../../infrastructure/persistence/contract-ledger.repository';
@@ -58,14 +59,44 @@ export class IngestFilesHandler {
     private readonly orm: MikroORM,
     private readonly bus: EventBus,
     private readonly tuning: IngestTuning = { stageBatch: 1000, publishPage: 500 },
+    private readonly metrics: Metrics = metricsOfProcess(),
   ) {}
+
+  /** Publish and count: an InstrumentedEventBus (the apps' bus) already counts its publications, a bare adapter (CLI) does not. */
+  private async publish(topic: string, events: ObservatoireEvent[]) {
+    const r = await this.bus.publish(topic, events);
+    if (!(this.bus instanceof InstrumentedEventBus)) this.metrics.eventsPublished(topic, r.published);
+    return r;
+  }
+
+  /** `observatoire_ingest_records_total{outcome}`: duplicates are accepted or flagged records that brought nothing new. */
+  private countRecords(fs: FileSummary): void {
+    this.metrics.ingestRecords('accepted', fs.accepted);
+    this.metrics.ingestRecords('flagged', fs.flagged);
+    this.metrics.ingestRecords('quarantined', fs.quarantined);
+    this.metrics.ingestRecords('duplicate', fs.duplicates);
+  }
 
   /** True once any run has been recorded (used to seed the embedded observatory on first start only). */
   async hasIngestedAnything(): Promise<boolean> {
     return (await new IngestRunRepository(this.orm.em.fork()).latest(1)).length > 0;
   }
 
+  /** One trace per run: the file spans and the publication of what changed share the `ingest run` root. */
   async run(inputs: FileInput[], opts: IngestOptions): Promise<IngestSummary> {
+    return this.tracer.startActiveSpan('ingest run', { attributes: { 'decp.trigger': opts.trigger, 'decp.files': inputs.length } }, async (span) => {
+      try {
+        return await this.runInSpan(inputs, opts);
+      } catch (e) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
+        throw e;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  private async runInSpan(inputs: FileInput[], opts: IngestOptions): Promise<IngestSummary> {
     const started = Date.now();
     const runId = randomUUID();
     const correlationId = opts.correlationId ?? runId;
@@ -89,6 +120,7 @@ export class IngestFilesHandler {
         }
       });
       perFile.push(fs);
+      this.countRecords(fs);
       for (const message of fs.errors) errors.push({ file: fs.file, code: 'FILE_ERROR', message });
     }
 
@@ -115,7 +147,7 @@ export class IngestFilesHandler {
     };
     const finished = new Date();
     await runs.finish(runId, finished, summary);
-    await this.bus.publish(TOPICS.ingestRuns, [
+    await this.publish(TOPICS.ingestRuns, [
       createEvent(
         'IngestRunCompleted',
         { runId, trigger: opts.trigger, startedAt: new Date(started).toISOString(), finishedAt: finished.toISOString(), files: perFile, published, unchanged },
@@ -232,7 +264,7 @@ export class IngestFilesHandler {
           { source: INGEST_SOURCE, aggregateId: i.entry.id, aggregateVersion: 1, correlationId, idParts: [i.entry.id] },
         ),
       );
-    await this.bus.publish(TOPICS.quarantine, events);
+    await this.publish(TOPICS.quarantine, events);
   }
 
   private async publishStaged(runId: string, correlationId: string): Promise<{ published: number; unchanged: number }> {
@@ -265,7 +297,7 @@ export class IngestFilesHandler {
         );
         marks.push({ uid: row.uid, revision, contentHash: hash, publishedState: row.stagedState! });
       }
-      await this.bus.publish(TOPICS.contracts, events);
+      await this.publish(TOPICS.contracts, events);
       await em.transactional(async (tx) => new ContractLedgerRepository(tx).markPublished(marks));
       published += events.length;
     }

@@ -1,7 +1,7 @@
 import { Controller, Logger, type Type } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { CONSUMER_GROUPS, TOPICS } from '@observatoire/contracts';
-import { consume, type DeliveredEvent } from '@observatoire/platform';
+import { consume, type DeliveredEvent, withSpan } from '@observatoire/platform';
 import { IndexContractWhenContractPublishedHandler } from '../../application/index-contract-when-contract-published/index-contract-when-contract-published.handler';
 import { UpdateOrganisationWhenResolvedHandler } from '../../application/update-organisation-when-resolved/update-organisation-when-resolved.handler';
 
@@ -23,7 +23,7 @@ export function searchConsumerController(group: string = CONSUMER_GROUPS.search)
 
     @EventPattern(consume(TOPICS.contracts, group))
     async onContracts(@Payload() batch: DeliveredEvent[]): Promise<void> {
-      const r = await this.indexContracts.execute(batch.map((d) => d.event));
+      const r = await withSpan('observatoire-search', 'search index contracts', { 'messaging.batch.message_count': batch.length }, () => this.indexContracts.execute(batch.map((d) => d.event)));
       logger.debug(JSON.stringify({ msg: 'contracts indexed', group, ...r, offsets: range(batch) }));
     }
 
