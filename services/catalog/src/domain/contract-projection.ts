@@ -127,7 +127,8 @@ export function projectContract(event: ContractPublishedV1, now: Date): Contract
   const organisations: OrganisationSighting[] = [
     { id: c.acheteur.id, role: 'buyer', typeIdentifiant: c.acheteur.typeIdentifiant, enrichment: buyerEnrichment },
   ];
-  const supplierRefs = [...c.titulaires, ...c.versions.flatMap((v) => v.titulaires ?? [])];
+  // Titulaires of every version, and subcontractors: every SIRET a contract names gets resolved.
+  const supplierRefs = [...c.titulaires, ...c.versions.flatMap((v) => v.titulaires ?? []), ...c.actesSousTraitance.flatMap((a) => (a.sousTraitant ? [a.sousTraitant] : []))];
   const seen = new Set<string>();
   for (const t of supplierRefs) {
     if (seen.has(t.id)) continue;
