@@ -8,3 +8,4 @@ export * from './events/record-quarantined.v1';
 export * from './events/ingest-run-completed.v1';
 export * from './registry';
 export * from './factory';
+export * from './siret';

@@ -21,3 +21,4 @@ export * from './ops/http-metrics.middleware';
 export * from './ops/ops.controllers';
 export * from './ops/ops.module';
 export * from './telemetry/with-span';
+export * from './idempotency/plan-event-batch';

@@ -1,6 +1,7 @@
 import type { ContractPublishedV1 } from '@observatoire/contracts';
+import { planEventBatch, type SkipReason } from '@observatoire/platform';
 
-export type SkipReason = 'ALREADY_PROCESSED' | 'DUPLICATE_IN_BATCH' | 'STALE_REVISION';
+export type { SkipReason };
 
 export interface BatchPlan {
   /** At most one event per uid: the newest revision, newer than the stored one. */
@@ -11,43 +12,10 @@ export interface BatchPlan {
 }
 
 /**
- * Idempotency rule (pure): an event is skipped when its id was already processed by this consumer,
- * or when its aggregateVersion is ≤ the stored contract's version (or ≤ a newer revision of the same
- * uid in the same batch). An older revision never overwrites a newer one.
+ * The shared idempotency rule (`planEventBatch`, libs/platform) applied to ContractPublished, whose
+ * aggregateId is the contract uid.
  */
-export function planBatch(
-  events: readonly ContractPublishedV1[],
-  processed: ReadonlySet<string>,
-  storedVersions: ReadonlyMap<string, number>,
-): BatchPlan {
-  const skipped: BatchPlan['skipped'] = [];
-  const toRecord: string[] = [];
-  const seenIds = new Set<string>();
-  const newest = new Map<string, ContractPublishedV1>();
-  for (const e of events) {
-    const uid = e.data.contract.uid;
-    if (processed.has(e.eventId)) {
-      skipped.push({ eventId: e.eventId, uid, reason: 'ALREADY_PROCESSED' });
-      continue;
-    }
-    if (seenIds.has(e.eventId)) {
-      skipped.push({ eventId: e.eventId, uid, reason: 'DUPLICATE_IN_BATCH' });
-      continue;
-    }
-    seenIds.add(e.eventId);
-    toRecord.push(e.eventId);
-    const stored = storedVersions.get(uid);
-    if (stored !== undefined && e.aggregateVersion <= stored) {
-      skipped.push({ eventId: e.eventId, uid, reason: 'STALE_REVISION' });
-      continue;
-    }
-    const current = newest.get(uid);
-    if (current && current.aggregateVersion >= e.aggregateVersion) {
-      skipped.push({ eventId: e.eventId, uid, reason: 'STALE_REVISION' });
-      continue;
-    }
-    if (current) skipped.push({ eventId: current.eventId, uid, reason: 'STALE_REVISION' });
-    newest.set(uid, e);
-  }
-  return { toApply: [...newest.values()], skipped, toRecord };
+export function planBatch(events: readonly ContractPublishedV1[], processed: ReadonlySet<string>, storedVersions: ReadonlyMap<string, number>): BatchPlan {
+  const plan = planEventBatch(events, processed, storedVersions);
+  return { toApply: plan.toApply, toRecord: plan.toRecord, skipped: plan.skipped.map((s) => ({ eventId: s.eventId, uid: s.aggregateId, reason: s.reason })) };
 }

@@ -18,18 +18,9 @@ export interface ClassifiedIdentifier {
 /** typeIdentifiant values that name an identifier outside SIRENE. */
 const OUTSIDE_SIRENE_TYPES = new Set(['HORS_UE', 'HORS-UE', 'UE', 'TVA', 'TVA_INTRACOMMUNAUTAIRE', 'TAHITI', 'RIDET', 'FRWF', 'ONU', 'IREP']);
 
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
+import { isValidSiren, luhnValid } from '@observatoire/contracts';
+
+export { luhnValid };
 
 function normaliseType(typeIdentifiant: string | null): string | null {
   if (!typeIdentifiant) return null;
@@ -46,19 +37,19 @@ export function classifyIdentifier(rawId: string, typeIdentifiant: string | null
   // A French VAT number embeds the SIREN: FR + 2 check characters + SIREN.
   const frVat = /^FR[0-9A-Z]{2}(\d{9})$/.exec(id.toUpperCase());
   if (frVat) {
-    return luhnValid(frVat[1])
+    return isValidSiren(frVat[1])
       ? { kind: 'SIREN', id, siret: null, siren: frVat[1], reason: null }
       : invalid('French VAT number whose SIREN fails the Luhn check');
   }
   if (/^\d+$/.test(id)) {
     if (type && OUTSIDE_SIRENE_TYPES.has(type) && type !== 'TVA') return foreign(`identifier of type ${type}, outside SIRENE`);
     if (id.length === 14) {
-      return luhnValid(id.slice(0, 9))
+      return isValidSiren(id.slice(0, 9))
         ? { kind: 'SIRET', id, siret: id, siren: id.slice(0, 9), reason: null }
         : invalid('14 digits but the SIREN part fails the Luhn check');
     }
     if (id.length === 9) {
-      return luhnValid(id) ? { kind: 'SIREN', id, siret: null, siren: id, reason: null } : invalid('9 digits but the Luhn check fails');
+      return isValidSiren(id) ? { kind: 'SIREN', id, siret: null, siren: id, reason: null } : invalid('9 digits but the Luhn check fails');
     }
     return invalid(`${id.length} digits: neither a SIRET (14) nor a SIREN (9)`);
   }

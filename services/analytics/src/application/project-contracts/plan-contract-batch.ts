@@ -1,6 +1,7 @@
 import type { ContractPublishedV1 } from '@observatoire/contracts';
+import { planEventBatch, type SkipReason } from '@observatoire/platform';
 
-export type ContractSkipReason = 'ALREADY_PROCESSED' | 'DUPLICATE_IN_BATCH' | 'STALE_REVISION';
+export type ContractSkipReason = SkipReason;
 
 export interface ContractBatchPlan {
   /** At most one event per uid: its newest revision, newer than the stored one. */
@@ -11,39 +12,11 @@ export interface ContractBatchPlan {
 }
 
 /**
- * Idempotency of the contracts projection (pure): an event is skipped when this consumer already processed its id,
- * or when its aggregateVersion is ≤ the stored version of the uid (or ≤ a newer revision of the uid in the
- * same batch). So a redelivery changes nothing and an older revision never overwrites a newer one.
+ * Idempotency of the contracts projection: the shared rule (`planEventBatch`, libs/platform) applied
+ * to ContractPublished, whose aggregateId is the contract uid. A redelivery changes nothing and an
+ * older revision never overwrites a newer one.
  */
-export function planContractBatch(
-  events: readonly ContractPublishedV1[],
-  processed: ReadonlySet<string>,
-  storedVersions: ReadonlyMap<string, number>,
-): ContractBatchPlan {
-  const skipped: ContractBatchPlan['skipped'] = [];
-  const toRecord: string[] = [];
-  const seen = new Set<string>();
-  const newest = new Map<string, ContractPublishedV1>();
-  for (const e of events) {
-    const uid = e.data.contract.uid;
-    if (processed.has(e.eventId)) {
-      skipped.push({ eventId: e.eventId, uid, reason: 'ALREADY_PROCESSED' });
-      continue;
-    }
-    if (seen.has(e.eventId)) {
-      skipped.push({ eventId: e.eventId, uid, reason: 'DUPLICATE_IN_BATCH' });
-      continue;
-    }
-    seen.add(e.eventId);
-    toRecord.push(e.eventId);
-    const stored = storedVersions.get(uid);
-    const current = newest.get(uid);
-    if ((stored !== undefined && e.aggregateVersion <= stored) || (current && current.aggregateVersion >= e.aggregateVersion)) {
-      skipped.push({ eventId: e.eventId, uid, reason: 'STALE_REVISION' });
-      continue;
-    }
-    if (current) skipped.push({ eventId: current.eventId, uid, reason: 'STALE_REVISION' });
-    newest.set(uid, e);
-  }
-  return { toApply: [...newest.values()], skipped, toRecord };
+export function planContractBatch(events: readonly ContractPublishedV1[], processed: ReadonlySet<string>, storedVersions: ReadonlyMap<string, number>): ContractBatchPlan {
+  const plan = planEventBatch(events, processed, storedVersions);
+  return { toApply: plan.toApply, toRecord: plan.toRecord, skipped: plan.skipped.map((s) => ({ eventId: s.eventId, uid: s.aggregateId, reason: s.reason })) };
 }
