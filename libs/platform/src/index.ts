@@ -22,3 +22,5 @@ export * from './ops/ops.controllers';
 export * from './ops/ops.module';
 export * from './telemetry/with-span';
 export * from './idempotency/plan-event-batch';
+export * from './http/token-bucket';
+export * from './http/public-rate-limit';

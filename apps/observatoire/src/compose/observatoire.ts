@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type DynamicModule, type INestApplication, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ApiExceptionFilter, EventBusTransport, InstrumentedEventBus, metricsOfProcess, OpsModule, PlatformModule, type EventBus, type ObservatoireConfig } from '@observatoire/platform';
+import { ApiExceptionFilter, EventBusTransport, InstrumentedEventBus, metricsOfProcess, OpsModule, PlatformModule, publicRateLimit, type EventBus, type ObservatoireConfig } from '@observatoire/platform';
 import express from 'express';
 import type { Logger } from 'pino';
 import { createEventBus } from './event-bus.factory';
@@ -40,6 +40,8 @@ export async function createObservatoire(config: ObservatoireConfig, services: S
   const json = express.json({ limit: '1mb' });
   app.use('/api', (req: express.Request, res: express.Response, next: express.NextFunction) => (req.path.startsWith('/ingest/uploads') ? next() : json(req, res, next)));
   app.use(securityHeaders);
+  // Public read-only endpoints are rate-limited per client; search has its own limiter (and cache headers).
+  app.use('/api', publicRateLimit({ capacity: config.publicRateLimit.capacity, refillPerSecond: config.publicRateLimit.refillPerSecond, exempt: ['/search', '/health', '/metrics', '/admin', '/ingest', '/openapi.json'] }));
   app.enableCors({ origin: false });
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new ApiExceptionFilter());

@@ -35,6 +35,9 @@ const RawConfig = z.object({
   /** Comma-separated admin API keys (`Authorization: Bearer <key>`). Without one, admin endpoints are closed. */
   OBSERVATOIRE_ADMIN_TOKENS: z.string().optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /** Public read-only API (besides search): burst and refill per client IP. */
+  PUBLIC_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(120),
+  PUBLIC_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -59,6 +62,7 @@ export interface ObservatoireConfig {
   adminTokens: string[];
   otlpEndpoint: string | null;
   logLevel: string;
+  publicRateLimit: { capacity: number; refillPerSecond: number };
 }
 
 export class ConfigError extends Error {
@@ -110,6 +114,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminTokens: (c.OBSERVATOIRE_ADMIN_TOKENS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
     logLevel: c.LOG_LEVEL,
+    publicRateLimit: { capacity: c.PUBLIC_RATE_LIMIT_BURST, refillPerSecond: c.PUBLIC_RATE_LIMIT_PER_SECOND },
   };
 }
 
