@@ -6,6 +6,7 @@
  * exercised, and no console error may occur. A screenshot of every page is saved into ./screenshots (docs).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,6 +29,8 @@ const CHART_JS = resolve(__dirname, '../../../../node_modules/chart.js/dist/char
 const CONTRACT_UID = '699200051000672025211dy0000000';
 const QUIMPERLE = '24290069400173'; // CA Quimperlé Communauté, 40 contracts in the seed
 const LMI_PEINTURE = '51842082300024';
+/** The admin API key of the test config (OBSERVATOIRE_ADMIN_TOKENS). */
+const ADMIN_KEY = 'cle-admin-de-test-0123456789';
 
 const eur = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
 const int = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
@@ -95,7 +98,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface (Chromium)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'obs-web-e2e-'));
     mkdirSync(SHOTS, { recursive: true });
-    const config = loadConfig({ OBSERVATOIRE_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'warn' });
+    const config = loadConfig({ OBSERVATOIRE_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'warn', OBSERVATOIRE_ADMIN_TOKENS: ADMIN_KEY });
     await migrateAll(config, SERVICE_NAMES);
     obs = await createObservatoire(config, [...SERVICE_NAMES], createLogger('warn', 'test'));
     await obs.app.listen(0, '127.0.0.1');
@@ -385,6 +388,84 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface (Chromium)', () => {
     expect(main).toContain(norm(int.format(runs.items[0].summary.records)));
     expect(main).toMatch(/Aucun enregistrement en quarantaine|enregistrement\(s\) écarté\(s\)/);
     await shot(page, 'qualite');
+  });
+
+  it('Administration: key checked (401 → "Clé invalide"), feed registered and pulled, consumers', async () => {
+    // the Mégalis DECP file served over HTTP on 127.0.0.1, as a buyer's feed would be
+    const feedServer = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(readFileSync(SEED_JSON));
+    });
+    await new Promise<void>((ok) => feedServer.listen(0, '127.0.0.1', ok));
+    const feedUrl = `http://127.0.0.1:${(feedServer.address() as AddressInfo).port}/decp-megalis.json`;
+    try {
+      const page = await open('/');
+      // linked from the footer only, not from the main navigation
+      expect(await page.locator('header.site nav a[href="/admin"]').count()).toBe(0);
+      await page.locator('footer.site a[href="/admin"]').click();
+      await page.waitForURL(`${base}/admin`);
+      await settled(page);
+      expect(await text(page, 'h1')).toBe('Administration');
+
+      // a wrong key is refused (the browser logs the 401 response: expected here)
+      await page.getByLabel('Clé d’API d’administration').fill('mauvaise-cle');
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await page.getByText('Clé invalide').first().waitFor();
+      expect(await page.evaluate(() => (globalThis as unknown as { sessionStorage: { length: number } }).sessionStorage.length)).toBe(0);
+      consoleErrors = consoleErrors.filter((e) => !/status of 401/.test(e));
+
+      // the right key opens the page; it is kept in sessionStorage, never in the address
+      await page.getByLabel('Clé d’API d’administration').fill(ADMIN_KEY);
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
+      await settled(page);
+      expect(page.url()).not.toContain(ADMIN_KEY);
+      expect(await page.locator('nav.tabs a[aria-current="page"]').innerText()).toBe('Flux');
+
+      // register a feed pointing at the local server, then pull it now
+      await page.getByLabel('SIRET de l’acheteur').fill('59920013600241');
+      await page.getByLabel('Nom de l’acheteur').fill('Mégalis Bretagne');
+      await page.getByLabel('URL du fichier DECP').fill(feedUrl);
+      await page.getByLabel('Intervalle (minutes)').fill('60');
+      await page.getByRole('button', { name: 'Enregistrer le flux' }).click();
+      await page.getByText('Flux créé.').waitFor();
+      await settled(page);
+      const row = page.locator('tbody tr', { hasText: feedUrl });
+      expect(await row.count()).toBe(1);
+      expect(norm(await row.innerText())).toContain('jamais collecté');
+      await row.getByRole('button', { name: 'Relancer le flux de Mégalis Bretagne' }).click();
+      await page.getByText('Collecte de Mégalis Bretagne :').waitFor({ timeout: 30_000 });
+      await settled(page);
+      expect(await page.locator('.notice', { hasText: 'Collecte de Mégalis Bretagne' }).innerText()).toContain('changed');
+      expect(await row.locator('.feed-result').innerText()).toContain('changed');
+      expect(await row.innerText()).toContain('OK');
+      // the alert filter lives in the address
+      await page.getByLabel('État d’alerte').selectOption('failing');
+      await page.waitForURL(/alerte=failing/);
+      await settled(page);
+      expect(await page.locator('tbody tr', { hasText: feedUrl }).count()).toBe(0);
+
+      // consumers: groups, topics and lag as the admin API reports them
+      const consumers = (await (await fetch(`${base}/api/admin/consumers`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json()) as { groups: { group: string; topics: { topic: string }[] }[] };
+      expect(consumers.groups.length).toBeGreaterThan(0);
+      await page.locator('nav.tabs').getByRole('link', { name: 'Consommateurs' }).click();
+      await page.waitForURL(/onglet=consommateurs/);
+      await settled(page);
+      const consumersTable = norm(await page.locator('main table').innerText());
+      expect(consumersTable).toContain('Retard');
+      for (const g of consumers.groups) {
+        expect(consumersTable).toContain(g.group);
+        for (const t of g.topics) expect(consumersTable).toContain(t.topic);
+      }
+      await shot(page, 'admin');
+
+      // "Se déconnecter" forgets the key
+      await page.getByRole('button', { name: 'Se déconnecter' }).click();
+      await page.getByLabel('Clé d’API d’administration').waitFor();
+      expect(await page.evaluate(() => (globalThis as unknown as { sessionStorage: { length: number } }).sessionStorage.length)).toBe(0);
+    } finally {
+      await new Promise((ok) => feedServer.close(ok));
+    }
   });
 
   it('Widget acheteur: compact card without header/footer', async () => {

@@ -9,6 +9,7 @@ export class ApiError extends Error {
     this.status = status;
     this.code = body?.code || (status === 0 ? 'NETWORK' : 'HTTP_ERROR');
     this.correlationId = body?.correlationId || null;
+    this.details = body?.details || null;
   }
   /** The route itself does not exist (service not deployed yet): the block shows "indisponible". */
   get unavailable() {
@@ -146,4 +147,43 @@ export const api = {
   quarantine: ({ limit, offset }, init) => getJson('/qualite/quarantaine', { limit, offset }, init),
   ingestRuns: (init) => getJson('/ingest/runs', { limit: 10 }, init),
   exportUrl: (format, filters, extra = {}) => apiUrl(`/indicators/export.${format}`, { table: 'indicators', ...filters, ...extra }),
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Admin API (`/api/admin/...`, Bearer admin key). The key is passed by the caller (the admin page keeps it in
+// sessionStorage); it is only ever sent in the Authorization header, never in a URL.
+export async function adminRequest(key, method, path, { params, body, contentType, signal } = {}) {
+  const headers = { Accept: 'application/json', Authorization: `Bearer ${key}` };
+  let payload;
+  if (body !== undefined) {
+    headers['Content-Type'] = contentType || 'application/json';
+    payload = contentType ? body : JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(apiUrl(path, params), { method, headers, body: payload, signal, cache: 'no-store', credentials: 'omit' });
+  } catch (err) {
+    if (err?.name === 'AbortError') throw err;
+    throw new ApiError(0, { message: 'Le serveur ne répond pas.' });
+  }
+  let data = null;
+  try {
+    data = await res.json();
+  } catch {
+    data = null;
+  }
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}
+
+const seg = encodeURIComponent;
+export const admin = {
+  feeds: (key, { alert, siret } = {}, init = {}) => adminRequest(key, 'GET', '/admin/feeds', { params: { alert, siret }, signal: init.signal }),
+  registerFeed: (key, definition) => adminRequest(key, 'POST', '/admin/feeds', { body: definition }),
+  importFeeds: (key, csv) => adminRequest(key, 'POST', '/admin/feeds/import', { body: csv, contentType: 'text/csv; charset=utf-8' }),
+  pullFeed: (key, id) => adminRequest(key, 'POST', `/admin/feeds/${seg(id)}/pull`),
+  backfillBuyer: (key, siret) => adminRequest(key, 'POST', `/admin/buyers/${seg(siret)}/backfill`),
+  consumers: (key, init = {}) => adminRequest(key, 'GET', '/admin/consumers', { signal: init.signal }),
+  deadLetters: (key, topic, group, init = {}) => adminRequest(key, 'GET', `/admin/dlq/${seg(topic)}/${seg(group)}`, { params: { limit: 100 }, signal: init.signal }),
+  redrive: (key, topic, group) => adminRequest(key, 'POST', `/admin/dlq/${seg(topic)}/${seg(group)}/redrive`),
 };

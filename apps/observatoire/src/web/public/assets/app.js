@@ -12,6 +12,7 @@ const ROUTES = [
   { path: /^\/prix\/?$/, page: 'prices', nav: '/prix' },
   { path: /^\/preparer-achat\/?$/, page: 'prepare', nav: '/preparer-achat' },
   { path: /^\/qualite\/?$/, page: 'quality', nav: '/qualite' },
+  { path: /^\/admin\/?$/, page: 'admin' }, // not in the main nav: linked from the footer
   { path: /^\/widget\/acheteur\/([^/]+)\/?$/, page: 'widget', keys: ['siret'], bare: true },
 ];
 
@@ -59,7 +60,7 @@ function layout(bare) {
       'div',
       { class: 'wrap' },
       h('p', null, 'Données essentielles de la commande publique (DECP), Licence Ouverte / Etalab 2.0. Montants en euros hors taxes, tels que publiés par les acheteurs.'),
-      h('p', null, h('a', { href: '/qualite' }, 'Qualité et provenance des données'), ' · ', h('a', { href: '/api/openapi.json' }, 'API ouverte')),
+      h('p', null, h('a', { href: '/qualite' }, 'Qualité et provenance des données'), ' · ', h('a', { href: '/api/openapi.json' }, 'API ouverte'), ' · ', h('a', { href: '/admin' }, 'Administration')),
     ),
   );
 }
