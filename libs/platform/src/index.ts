@@ -24,3 +24,4 @@ export * from './telemetry/with-span';
 export * from './idempotency/plan-event-batch';
 export * from './http/token-bucket';
 export * from './http/public-rate-limit';
+export * from './testing/scratch-database';

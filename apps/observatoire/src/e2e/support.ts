@@ -1,8 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client } from 'pg';
-import { loadConfig, type ObservatoireConfig } from '@observatoire/platform';
+import { createScratchDatabase, loadConfig, type ObservatoireConfig } from '@observatoire/platform';
 import type { ProvidedContext } from 'vitest';
 import { createObservatoire, type Observatoire } from '../compose/observatoire';
 import { createLogger } from '../compose/logger';
@@ -13,21 +12,8 @@ export const BRETON_CSV = join(SEED_DIR, 'decp_2024H2_travaux_cpv4521_bretagne.c
 
 /** Fresh PostgreSQL databases, one per service, on the test cluster. */
 export async function createDatabases(pgUrl: string, prefix: string): Promise<Record<'ingest' | 'catalog' | 'analytics', string>> {
-  const admin = new Client({ connectionString: pgUrl });
-  await admin.connect();
   const out = {} as Record<'ingest' | 'catalog' | 'analytics', string>;
-  try {
-    for (const s of ['ingest', 'catalog', 'analytics'] as const) {
-      const db = `${prefix}_${s}`.replace(/[^a-z0-9_]/g, '_');
-      await admin.query(`DROP DATABASE IF EXISTS ${db}`);
-      await admin.query(`CREATE DATABASE ${db}`);
-      const u = new URL(pgUrl);
-      u.pathname = `/${db}`;
-      out[s] = u.toString();
-    }
-  } finally {
-    await admin.end();
-  }
+  for (const s of ['ingest', 'catalog', 'analytics'] as const) out[s] = (await createScratchDatabase(pgUrl, `${prefix}_${s}`.replace(/[^a-z0-9_]/g, '_'))).url;
   return out;
 }
 

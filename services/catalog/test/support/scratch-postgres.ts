@@ -1,23 +1,4 @@
-import { knex } from '@mikro-orm/knex';
-import { randomBytes } from 'node:crypto';
+import { createScratchDatabase as create, type ScratchDatabase } from '@observatoire/platform';
 
-export interface ScratchDatabase {
-  url: string;
-  drop(): Promise<void>;
-}
-
-/** CREATE DATABASE <prefix>_<random> on the server of `adminUrl`; `drop()` removes it. */
-export async function createScratchDatabase(adminUrl: string, prefix = 'catalog_test'): Promise<ScratchDatabase> {
-  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
-  const admin = knex({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } });
-  await admin.raw(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.destroy();
-    },
-  };
-}
+export type { ScratchDatabase };
+export const createScratchDatabase = (adminUrl: string, prefix = 'catalog_test'): Promise<ScratchDatabase> => create(adminUrl, prefix);
