@@ -42,9 +42,12 @@ async function main(argv: string[]): Promise<number> {
     .argument('<inputs...>', 'fichiers, répertoires ou URL')
     .option('--json', 'imprime le bilan JSON sur la sortie standard', false)
     .option('--source <source>', 'source logique des données (plateforme, flux…)', 'cli')
-    .action(async (inputs: string[], o: { json: boolean; source: string }) => {
+    .option('--lock-wait <secondes>', 'attente maximale du registre des marchés quand une autre intégration le tient (défaut 1800)')
+    .action(async (inputs: string[], o: { json: boolean; source: string; lockWait?: string }) => {
       const config = configFor(['ingest']);
-      const summary = await ingestCommand(config, inputs, o);
+      const lockWaitMs = o.lockWait === undefined ? undefined : Number(o.lockWait) * 1000;
+      if (lockWaitMs !== undefined && !(Number.isFinite(lockWaitMs) && lockWaitMs >= 0)) throw new Error(`--lock-wait: nombre de secondes attendu, pas "${o.lockWait}"`);
+      const summary = await ingestCommand(config, inputs, { ...o, lockWaitMs });
       printSummary(summary, o.json);
     });
 
@@ -122,7 +125,7 @@ async function main(argv: string[]): Promise<number> {
     });
   program
     .command('replay')
-    .description("rejoue un groupe depuis le début (observatoire arrêté) ; pour search, recrée l'index")
+    .description("rejoue un groupe depuis le début ; analytics : reconstruit dans des tables neuves puis bascule ; search : recrée l'index")
     .requiredOption('--group <group>', 'catalog, search ou analytics')
     .option('--drop-profiles', 'search : recrée aussi les profils des organisations', false)
     .option('--json', 'sortie JSON', false)

@@ -22,3 +22,6 @@ export { QueryCache } from './application/shared/query-cache';
 export { type AnalyticsFilters, parseQuery, querySchema, toFilters } from './application/shared/analytics-filters';
 export { PreparePurchaseHandler, DEFAULT_BAND, type PreparePurchaseQuery, type PreparePurchaseResult, type LocalSupplier, type SupplierGroup } from './application/prepare-purchase/prepare-purchase.handler';
 export { preparePurchaseOpenApiPaths, preparePurchaseOpenApiSchemas } from './infrastructure/http/prepare-purchase.openapi';
+export { rebuildAnalyticsProjections, REBUILD_GROUP, ANALYTICS_SOURCE_TOPICS, type RebuildReport, type RebuildProgress, type RebuildPhase } from './application/rebuild-projections/rebuild-projections';
+export { RebuildProjectionsJob, type RebuildStatus } from './application/rebuild-projections/rebuild-projections.job';
+export { projectionStoreSwitch, PROJECTION_TABLES, type ProjectionStoreSwitch } from './infrastructure/persistence/projection-store-switch';

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONSUMER_GROUPS, TOPICS } from '@observatoire/contracts';
 import { EmbeddedEventLog, loadConfig } from '@observatoire/platform';
+import { createAnalyticsOrm, migrateAnalytics } from '@observatoire/analytics';
+import { ingestCommand } from '../commands/ingest.command';
 import { dlqListCommand, dlqRedriveCommand, replayCommand, statusCommand } from '../commands/ops.command';
 
 describe('ops CLI on the embedded profile', () => {
@@ -30,6 +32,21 @@ describe('ops CLI on the embedded profile', () => {
     expect((await dlqRedriveCommand(config, { topic: 'contracts', group: 'catalog' })).redriven).toBe(0);
 
     const replay = await replayCommand(config, { group: 'catalog' });
-    expect(replay.toReplay).toEqual({ [TOPICS.contracts]: 2 }); // POISON and its re-driven copy
+    expect('toReplay' in replay && replay.toReplay).toEqual({ [TOPICS.contracts]: 2 }); // POISON and its re-driven copy
+  });
+
+  it('replay --group analytics rebuilds the projections into fresh tables and switches over', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'obs-ops-cli-'));
+    const config = loadConfig({ OBSERVATOIRE_DATA_DIR: dataDir, OBSERVATOIRE_SEED: 'false' });
+    await expect(replayCommand(config, { group: 'analytics' })).rejects.toMatchObject({ code: 'NOT_MIGRATED' });
+    const orm = await createAnalyticsOrm(config.databases.analytics);
+    await migrateAnalytics(orm);
+    await orm.close();
+    // The Mégalis sample (5 contracts) published by the ingest command; nothing consumed it yet.
+    const ingested = await ingestCommand(config, [join(__dirname, '..', 'seed', 'decp-59920013600241-2024-07-09-01.json')], { json: true, source: 'megalis' });
+    expect(ingested.published).toBe(5);
+
+    const report = await replayCommand(config, { group: 'analytics' });
+    expect(report).toMatchObject({ mode: 'rebuild', rows: { contracts: 5 }, replayed: { [TOPICS.contracts]: 5 } });
   });
 });

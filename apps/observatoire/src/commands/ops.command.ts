@@ -1,5 +1,6 @@
 import { CONSUMER_GROUPS } from '@observatoire/contracts';
 import { BusOperations, CONSUMER_GROUP_TOPICS, Metrics, redriveCursorFile, RedriveCursorStore, type EventBus, type ObservatoireConfig } from '@observatoire/platform';
+import { createAnalyticsOrm, projectionStoreSwitch, rebuildAnalyticsProjections } from '@observatoire/analytics';
 import { createOrganisationProfileStore, createSearchIndex, rebuildSearchIndex } from '@observatoire/search';
 import pino from 'pino';
 import { createEventBus } from '../compose/event-bus.factory';
@@ -50,6 +51,7 @@ export function parseReplayableGroup(value: string): ReplayableGroup {
 export async function replayCommand(config: ObservatoireConfig, o: { group: ReplayableGroup; dropProfiles?: boolean }) {
   const group = CONSUMER_GROUPS[o.group];
   return withOps(config, `observatoire replay --group ${o.group}`, async (ops, bus) => {
+    if (o.group === 'analytics') return rebuildAnalytics(config, bus);
     if (o.group !== 'search') return ops.replay(group, CLI);
     const searchConfig = searchConfigOf(config);
     const index = createSearchIndex(searchConfig);
@@ -62,6 +64,27 @@ export async function replayCommand(config: ObservatoireConfig, o: { group: Repl
       await profiles?.close();
     }
   });
+}
+
+/**
+ * `observatoire replay --group analytics`: rebuild into fresh tables, then switch over. Runs beside the live
+ * analytics service in the distributed profile (it keeps answering and consuming); embedded: observatory stopped.
+ */
+async function rebuildAnalytics(config: ObservatoireConfig, bus: EventBus) {
+  const live = await createAnalyticsOrm(config.databases.analytics);
+  try {
+    let last = '';
+    const report = await rebuildAnalyticsProjections(bus, live, projectionStoreSwitch(config.databases.analytics, live), {
+      onProgress: (p) => {
+        const line = p.remaining ? `${p.phase} : ${Object.values(p.remaining).reduce((a, b) => a + b, 0)} événements restants` : p.phase;
+        if (line !== last) process.stderr.write(`[analytics] ${line}\n`);
+        last = line;
+      },
+    });
+    return { ...report, mode: 'rebuild' as const };
+  } finally {
+    await live.close();
+  }
 }
 
 /** `observatoire dlq list --topic <t> --group <g> [--limit n]`. */
@@ -102,6 +125,10 @@ export function printOpsResult(result: unknown, json: boolean): void {
     if (lines.length === 0) lines.push('aucune lettre morte');
   } else if ('redriven' in r) {
     lines.push(`${String(r.redriven)} lettre(s) morte(s) réinjectée(s) dans ${String(r.topic)} (curseur : ${String(r.cursor)})`);
+  } else if (r.mode === 'rebuild' && r.rows) {
+    const rows = r.rows as Record<string, number>;
+    const ms = r.ms as Record<string, number>;
+    lines.push(`projections d’analyse reconstruites et basculées : ${rows.contracts} contrats, ${rows.organisations} organisations (révision ${JSON.stringify(r.revision)}) en ${(ms.total / 1000).toFixed(1)} s`);
   } else if ('toReplay' in r) {
     lines.push(`groupe ${String(r.group)} repositionné au début : ${JSON.stringify(r.toReplay)} événements à rejouer au prochain démarrage`);
   } else lines.push(JSON.stringify(result, null, 2));

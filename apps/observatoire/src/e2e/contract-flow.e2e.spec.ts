@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
 import { fileInput, IngestFilesHandler } from '@observatoire/ingest';
 import type { Observatoire } from '../compose/observatoire';
-import { BRETON_CSV, createDatabases, distributedConfig, embeddedConfig, eventually, getJson, startServices } from './support';
+import { BRETON_CSV, createDatabases, distributedConfig, embeddedConfig, eventually, getJson, postJson, rebuildAnalyticsThroughAdminApi, startServices } from './support';
 
 /** Contracts of the real Breton decp.info extract, counted from the file itself. */
 function breton() {
@@ -77,6 +77,16 @@ describe('a real DECP file travels end to end', () => {
       expect(indicators.indicators.length).toBeGreaterThan(10);
     });
 
+    it('rebuilds the analytics projections from Kafka into fresh PostgreSQL tables and switches over (admin API)', async () => {
+      expect((await postJson(`${urls.analytics}api/admin/replay/observatoire-analytics`, null)).status).toBe(401);
+      const before = await getJson(`${urls.analytics}api/indicators?territoire=bretagne`);
+      const job = await rebuildAnalyticsThroughAdminApi(urls.analytics, 'test-admin-key');
+      expect(job.report).toMatchObject({ store: 'postgresql', rows: { contracts: expected.contracts } });
+      const after = await getJson(`${urls.analytics}api/indicators?territoire=bretagne`);
+      expect(after.body.contracts).toBe(expected.contracts);
+      expect(after.body.indicators).toEqual(before.body.indicators);
+    });
+
     it('publishes nothing new when the same file is uploaded again', async () => {
       const res = await upload(urls.ingest, BRETON_CSV, 'test-admin-key');
       const summary = (await res.json()) as { published: number; duplicates: number; records: number };
@@ -113,6 +123,14 @@ describe('a real DECP file travels end to end', () => {
       const health = await getJson(`${url}api/health`);
       expect(health.status).toBe(200);
       expect(Object.keys(health.body.checks)).toEqual(expect.arrayContaining(['eventBus', 'ingestDatabase', 'catalogDatabase']));
+    });
+
+    it('rebuilds the analytics projections into a fresh SQLite store and switches over while serving (admin API)', async () => {
+      const before = await getJson(`${url}api/indicators?territoire=bretagne`);
+      const job = await rebuildAnalyticsThroughAdminApi(url, 'test-admin-key');
+      expect(job.report).toMatchObject({ store: 'sqlite', rows: { contracts: expected.contracts } });
+      const after = await getJson(`${url}api/indicators?territoire=bretagne`);
+      expect(after.body.indicators).toEqual(before.body.indicators);
     });
   });
 });

@@ -82,3 +82,26 @@ export async function getJson(url: string): Promise<{ status: number; body: any 
   }
   return { status: res.status, body };
 }
+
+/** POST with an optional admin key (`Authorization: Bearer`), JSON answer. */
+export async function postJson(url: string, key: string | null, body?: unknown): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (key) headers.authorization = `Bearer ${key}`;
+  const r = await fetch(url, { method: 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: r.status, body: await r.json().catch(() => null) };
+}
+
+/**
+ * `POST /api/admin/replay/observatoire-analytics` on a running analytics service, then waits for the rebuild
+ * into fresh tables to switch over. Returns the finished job.
+ */
+export async function rebuildAnalyticsThroughAdminApi(baseUrl: string, key: string): Promise<any> {
+  const started = await postJson(`${baseUrl}api/admin/replay/observatoire-analytics`, key);
+  if (started.status !== 202 || started.body?.mode !== 'rebuild') throw new Error(`replay not accepted: ${started.status} ${JSON.stringify(started.body)}`);
+  return eventually('analytics rebuild switched over', async () => {
+    const res = await fetch(`${baseUrl}api/admin/analytics/rebuild`, { headers: { authorization: `Bearer ${key}` } });
+    const r = { status: res.status, body: (await res.json()) as any };
+    if (r.body?.state === 'failed') throw new Error(`rebuild failed: ${r.body.error}`);
+    return r.body?.state === 'succeeded' ? r.body : null;
+  }, 180_000);
+}

@@ -18,8 +18,10 @@ export interface OpsLogger {
 
 export interface OpsContext {
   correlationId?: string;
-  /** Who ran it: `admin-api`, `cli`. */
+  /** Through what: `admin-api`, `cli`. */
   via: string;
+  /** Who (admin API): the OIDC subject or `api-key:<first 4 characters>…`. */
+  actor?: string;
 }
 
 export interface ConsumerStatus {
@@ -55,10 +57,18 @@ export interface RedriveReport {
 export interface ReplayReport {
   group: string;
   topics: string[];
-  /** `restarted`: stopped, reset and restarted in this process; `reset`: the group had no running consumer. */
-  mode: 'restarted' | 'reset';
+  /**
+   * `restarted`: stopped, reset and restarted in this process; `reset`: the group had no running consumer;
+   * `rebuild`: the service registered a rebuild into fresh tables with switch-over, started in the background.
+   */
+  mode: 'restarted' | 'reset' | 'rebuild';
   toReplay: Record<string, number>;
+  /** With `rebuild`: the job's status (follow it on the service's own endpoint). */
+  rebuild?: unknown;
 }
+
+/** A service's own "rebuild from zero" for one of its groups (e.g. analytics: fresh tables, then switch-over). */
+export type GroupRebuilder = (ctx: OpsContext) => Promise<unknown> | unknown;
 
 /** The largest dead-letter read of one inspection or re-drive. */
 const MAX_DEAD_LETTERS = 1_000_000;
@@ -70,6 +80,7 @@ const MAX_DEAD_LETTERS = 1_000_000;
  */
 export class BusOperations {
   private readonly redriving = new Map<string, Promise<unknown>>();
+  private readonly rebuilders = new Map<string, GroupRebuilder>();
 
   constructor(
     private readonly bus: EventBus,
@@ -112,10 +123,10 @@ export class BusOperations {
     const t = Date.now();
     try {
       const r = await run();
-      this.logger.info({ operation, via: ctx.via, correlationId, ...fields, ...summary(r), ms: Date.now() - t }, `ops ${operation}`);
+      this.logger.info({ operation, via: ctx.via, ...(ctx.actor ? { actor: ctx.actor } : {}), correlationId, ...fields, ...summary(r), ms: Date.now() - t }, `ops ${operation}`);
       return r;
     } catch (e) {
-      this.logger.warn({ operation, via: ctx.via, correlationId, ...fields, err: errorText(e), code: (e as DomainError).code, ms: Date.now() - t }, `ops ${operation} failed`);
+      this.logger.warn({ operation, via: ctx.via, ...(ctx.actor ? { actor: ctx.actor } : {}), correlationId, ...fields, err: errorText(e), code: (e as DomainError).code, ms: Date.now() - t }, `ops ${operation} failed`);
       throw e;
     }
   }
@@ -192,14 +203,21 @@ export class BusOperations {
     return next;
   }
 
+  /** A service replaces "reset the group in place" by its own rebuild for `group` (registered at module init). */
+  registerRebuilder(group: string, rebuild: GroupRebuilder): void {
+    this.rebuilders.set(group, rebuild);
+  }
+
   /**
-   * Replay a group from the beginning of its topics. Consumed in this process: stopped, reset and
+   * Replay a group from the beginning of its topics. A group with a registered rebuilder is rebuilt by it. Consumed in this process: stopped, reset and
    * restarted here. Not consumed here: reset only if no process consumes it, else OPS_CONSUMER_RUNNING.
    */
   replay(groupName: string, ctx: OpsContext): Promise<ReplayReport> {
     const group = resolveGroupName(groupName);
     return this.audited('replay', ctx, { group }, async () => {
       const topics = this.topicsOf(group);
+      const rebuilder = this.rebuilders.get(group);
+      if (rebuilder) return { group, topics, mode: 'rebuild' as const, toReplay: {}, rebuild: await rebuilder(ctx) };
       await this.bus.ensureTopics(topics, [group]);
       let mode: ReplayReport['mode'] = 'reset';
       try {

@@ -34,6 +34,8 @@ export interface OrmOptionsInput {
   migrationsTable: string;
   /** PostgreSQL schema (one per service in a shared database). */
   schema?: string;
+  /** PostgreSQL: `SET search_path` on every pooled connection (unqualified table names resolve there first). */
+  searchPath?: string[];
   debug?: boolean;
   poolMax?: number;
 }
@@ -67,7 +69,11 @@ export async function ormOptions(input: OrmOptionsInput): Promise<Options> {
       driver: PostgreSqlDriver,
       clientUrl: db.target,
       schema: input.schema,
-      pool: { min: 0, max: input.poolMax ?? 8 },
+      pool: {
+        min: 0,
+        max: input.poolMax ?? 8,
+        ...(input.searchPath?.length ? { afterCreate: setSearchPath(input.searchPath) } : {}),
+      },
     } as Options;
   }
   const { BetterSqliteDriver } = await import('@mikro-orm/better-sqlite');
@@ -89,4 +95,15 @@ export async function ormOptions(input: OrmOptionsInput): Promise<Options> {
       },
     },
   } as unknown as Options;
+}
+
+/** Identifiers only (no quoting games): schema names are ours, never user input. */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
+
+function setSearchPath(schemas: string[]) {
+  for (const s of schemas) if (!SCHEMA_NAME.test(s)) throw new Error(`invalid schema name "${s}"`);
+  const sql = `set search_path to ${schemas.map((s) => `"${s}"`).join(', ')}`;
+  return (conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) => {
+    conn.query(sql, (err) => done(err, conn));
+  };
 }
