@@ -35,4 +35,23 @@ describe('typed configuration that fails fast', () => {
   it('requires credentials with a SASL mechanism', () => {
     expect(() => loadConfig({ KAFKA_BROKERS: 'k:9092', KAFKA_SASL_MECHANISM: 'scram-sha-512' })).toThrow(/KAFKA_SASL_USERNAME/);
   });
+
+  it('reads admin and ingest API keys, and OIDC only when the issuer is given', () => {
+    const keys = loadConfig({ OBSERVATOIRE_ADMIN_TOKENS: ' a1 , a2,', OBSERVATOIRE_INGEST_TOKENS: 'i1' });
+    expect(keys.adminTokens).toEqual(['a1', 'a2']);
+    expect(keys.ingestTokens).toEqual(['i1']);
+    expect(keys.oidc).toBeNull();
+    const oidc = loadConfig({ OBSERVATOIRE_OIDC_ISSUER: 'https://sso.example/realms/obs', OBSERVATOIRE_OIDC_AUDIENCE: 'observatoire, account' });
+    expect(oidc.oidc).toEqual({ issuer: 'https://sso.example/realms/obs', audience: ['observatoire', 'account'], jwksUrl: null, rolesClaim: 'roles', rolePrefix: null });
+    expect(oidc.adminTokens).toEqual([]);
+  });
+
+  it('fails fast on an incomplete OIDC configuration', () => {
+    expect(() => loadConfig({ OBSERVATOIRE_OIDC_ISSUER: 'https://sso.example/realms/obs' })).toThrow(/OBSERVATOIRE_OIDC_AUDIENCE is required/);
+    expect(() => loadConfig({ OBSERVATOIRE_OIDC_AUDIENCE: 'observatoire', OBSERVATOIRE_OIDC_ROLES_CLAIM: 'realm_access.roles' })).toThrow(
+      /OBSERVATOIRE_OIDC_AUDIENCE needs OBSERVATOIRE_OIDC_ISSUER[\s\S]*OBSERVATOIRE_OIDC_ROLES_CLAIM needs/,
+    );
+    expect(() => loadConfig({ OBSERVATOIRE_OIDC_ISSUER: 'not a url', OBSERVATOIRE_OIDC_AUDIENCE: 'x' })).toThrow(/OBSERVATOIRE_OIDC_ISSUER/);
+    expect(() => loadConfig({ OBSERVATOIRE_OIDC_ISSUER: 'https://sso.example', OBSERVATOIRE_OIDC_AUDIENCE: 'x', OBSERVATOIRE_OIDC_JWKS_URL: 'certs' })).toThrow(/OBSERVATOIRE_OIDC_JWKS_URL/);
+  });
 });

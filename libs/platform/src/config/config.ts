@@ -32,8 +32,20 @@ const RawConfig = z.object({
   SEARCH_USERNAME: z.string().optional(),
   SEARCH_PASSWORD: z.string().optional(),
   SIRENE_API_URL: z.string().url().optional(),
-  /** Comma-separated admin API keys (`Authorization: Bearer <key>`). Without one, admin endpoints are closed. */
+  /** Comma-separated admin API keys (`Authorization: Bearer <key>`, role `admin`). Without any key nor OIDC, admin endpoints are closed. */
   OBSERVATOIRE_ADMIN_TOKENS: z.string().optional(),
+  /** Comma-separated upload-only API keys (role `ingest`: `POST /api/ingest/uploads`). */
+  OBSERVATOIRE_INGEST_TOKENS: z.string().optional(),
+  /** OIDC provider whose access tokens (JWT) are accepted on the admin and upload endpoints: exactly the tokens' `iss`. */
+  OBSERVATOIRE_OIDC_ISSUER: z.string().url().optional(),
+  /** Expected `aud` (comma-separated: any of them); required with the issuer. */
+  OBSERVATOIRE_OIDC_AUDIENCE: z.string().optional(),
+  /** JWKS of the provider; discovered from `<issuer>/.well-known/openid-configuration` when absent. */
+  OBSERVATOIRE_OIDC_JWKS_URL: z.string().url().optional(),
+  /** Claim holding the roles, dotted path for nested claims (`realm_access.roles`); an array or a space-separated string. */
+  OBSERVATOIRE_OIDC_ROLES_CLAIM: z.string().regex(/^[^\s]+$/, 'no whitespace').optional(),
+  /** Only the provider's roles with this prefix count, prefix removed (`observatoire-` : `observatoire-admin` → `admin`). */
+  OBSERVATOIRE_OIDC_ROLE_PREFIX: z.string().regex(/^[^\s]+$/, 'no whitespace').optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   /** Public read-only API (besides search): burst and refill per client IP. */
   PUBLIC_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(120),
@@ -59,10 +71,26 @@ export interface ObservatoireConfig {
   databases: { ingest: string; catalog: string; analytics: string };
   search: { url: string; flavor: 'opensearch' | 'elasticsearch'; indexPrefix: string; username?: string; password?: string } | { embedded: string; indexPrefix: string };
   sireneApiUrl: string | null;
+  /** API keys with the role `admin` (which implies `ingest`). */
   adminTokens: string[];
+  /** API keys with the role `ingest` only (upload). */
+  ingestTokens: string[];
+  /** OIDC access tokens accepted on the admin and upload endpoints; `null`: API keys only. */
+  oidc: OidcConfig | null;
   otlpEndpoint: string | null;
   logLevel: string;
   publicRateLimit: { capacity: number; refillPerSecond: number };
+}
+
+export interface OidcConfig {
+  issuer: string;
+  /** Accepted audiences (the token's `aud` must contain one of them). */
+  audience: string[];
+  /** `null`: discovered from the issuer's `/.well-known/openid-configuration`. */
+  jwksUrl: string | null;
+  /** Dotted path of the roles claim (`roles`, `realm_access.roles`, `resource_access.<client>.roles`). */
+  rolesClaim: string;
+  rolePrefix: string | null;
 }
 
 export class ConfigError extends Error {
@@ -84,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const dataDir = isAbsolute(c.OBSERVATOIRE_DATA_DIR) ? c.OBSERVATOIRE_DATA_DIR : resolve(process.cwd(), c.OBSERVATOIRE_DATA_DIR);
   if (c.OBSERVATOIRE_PROFILE === 'distributed' && !c.KAFKA_BROKERS) throw new ConfigError(['KAFKA_BROKERS is required in the distributed profile']);
   if (c.KAFKA_SASL_MECHANISM && (!c.KAFKA_SASL_USERNAME || !c.KAFKA_SASL_PASSWORD)) throw new ConfigError(['KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM']);
+  const oidc = oidcConfig(c);
   const sqlite = (name: string) => `sqlite:${join(dataDir, `${name}.db`)}`;
   return {
     profile: c.OBSERVATOIRE_PROFILE,
@@ -111,10 +140,34 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { url: c.SEARCH_URL, flavor: c.SEARCH_ENGINE_FLAVOR, indexPrefix: c.SEARCH_INDEX_PREFIX, username: c.SEARCH_USERNAME, password: c.SEARCH_PASSWORD }
       : { embedded: join(dataDir, 'search.db'), indexPrefix: c.SEARCH_INDEX_PREFIX },
     sireneApiUrl: c.SIRENE_API_URL ?? null,
-    adminTokens: (c.OBSERVATOIRE_ADMIN_TOKENS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    adminTokens: list(c.OBSERVATOIRE_ADMIN_TOKENS),
+    ingestTokens: list(c.OBSERVATOIRE_INGEST_TOKENS),
+    oidc,
     otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
     logLevel: c.LOG_LEVEL,
     publicRateLimit: { capacity: c.PUBLIC_RATE_LIMIT_BURST, refillPerSecond: c.PUBLIC_RATE_LIMIT_PER_SECOND },
+  };
+}
+
+function list(v: string | undefined): string[] {
+  return (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** OIDC is on when the issuer is given; the audience is then required, and no OIDC setting goes without the issuer. */
+function oidcConfig(c: z.infer<typeof RawConfig>): OidcConfig | null {
+  if (!c.OBSERVATOIRE_OIDC_ISSUER) {
+    const orphans = (['OBSERVATOIRE_OIDC_AUDIENCE', 'OBSERVATOIRE_OIDC_JWKS_URL', 'OBSERVATOIRE_OIDC_ROLES_CLAIM', 'OBSERVATOIRE_OIDC_ROLE_PREFIX'] as const).filter((k) => c[k] !== undefined);
+    if (orphans.length) throw new ConfigError(orphans.map((k) => `${k} needs OBSERVATOIRE_OIDC_ISSUER`));
+    return null;
+  }
+  const audience = list(c.OBSERVATOIRE_OIDC_AUDIENCE);
+  if (!audience.length) throw new ConfigError(['OBSERVATOIRE_OIDC_AUDIENCE is required with OBSERVATOIRE_OIDC_ISSUER']);
+  return {
+    issuer: c.OBSERVATOIRE_OIDC_ISSUER,
+    audience,
+    jwksUrl: c.OBSERVATOIRE_OIDC_JWKS_URL ?? null,
+    rolesClaim: c.OBSERVATOIRE_OIDC_ROLES_CLAIM ?? 'roles',
+    rolePrefix: c.OBSERVATOIRE_OIDC_ROLE_PREFIX ?? null,
   };
 }
 

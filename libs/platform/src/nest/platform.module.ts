@@ -4,10 +4,14 @@ import type { ObservatoireConfig } from '../config/config';
 import { HealthRegistry, OpenApiRegistry, PlatformController } from './registries';
 import { EVENT_BUS } from './tokens';
 import { ADMIN_TOKENS } from './admin-auth.guard';
+import { AdminAuthenticator } from './admin-authenticator';
 
 export const OBSERVATOIRE_CONFIG = Symbol.for('observatoire.config');
 
-/** Global providers every service module relies on: the event bus, config, health and OpenAPI registries. */
+/**
+ * Global providers every service module relies on: the event bus, config, health and OpenAPI registries,
+ * and the authenticator of the admin and upload surface (`AdminAuthGuard`).
+ */
 @Global()
 @Module({})
 export class PlatformModule {
@@ -23,8 +27,9 @@ export class PlatformModule {
         { provide: HealthRegistry, useValue: health },
         OpenApiRegistry,
         { provide: ADMIN_TOKENS, useValue: options.config.adminTokens },
+        { provide: AdminAuthenticator, useValue: AdminAuthenticator.fromConfig(options.config) },
       ],
-      exports: [EVENT_BUS, OBSERVATOIRE_CONFIG, HealthRegistry, OpenApiRegistry, ADMIN_TOKENS],
+      exports: [EVENT_BUS, OBSERVATOIRE_CONFIG, HealthRegistry, OpenApiRegistry, ADMIN_TOKENS, AdminAuthenticator],
     };
   }
 }

@@ -58,7 +58,14 @@ export class OpenApiRegistry {
           },
           ...this.schemas,
         },
-        securitySchemes: { adminKey: { type: 'http', scheme: 'bearer', description: 'Clé d’API d’administration (OBSERVATOIRE_ADMIN_TOKENS)' } },
+        securitySchemes: {
+          adminKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'Clé d’API (OBSERVATOIRE_ADMIN_TOKENS : rôle « admin » ; OBSERVATOIRE_INGEST_TOKENS : rôle « ingest », dépôt de fichiers) ou jeton d’accès OIDC (JWT signé par le fournisseur configuré, rôles « admin » ou « ingest »). « admin » inclut « ingest ». 401 sans authentification valide, 403 sans le rôle requis.',
+          },
+        },
       },
     };
   }

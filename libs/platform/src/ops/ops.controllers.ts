@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AdminAuthGuard } from '../nest/admin-auth.guard';
+import { principalOf, RequireRoles } from '../nest/roles';
 import { DomainError } from '../nest/error-codes';
 import { BusOperations, type OpsContext } from './bus-operations';
 import { Metrics } from './metrics';
@@ -24,12 +25,13 @@ function contextOf(req: Request, res: Response): OpsContext {
   const h = req.headers['x-correlation-id'];
   const correlationId = (Array.isArray(h) ? h[0] : h) || randomUUID();
   res.setHeader('x-correlation-id', correlationId);
-  return { correlationId, via: 'admin-api' };
+  return { correlationId, via: 'admin-api', actor: principalOf(req)?.subject };
 }
 
-/** Consumer groups, dead letters, re-drive and replay (admin API keys only). */
+/** Consumer groups, dead letters, re-drive and replay (role `admin`). */
 @Controller('admin')
 @UseGuards(AdminAuthGuard)
+@RequireRoles('admin')
 export class AdminOpsController {
   constructor(private readonly ops: BusOperations) {}
 

@@ -197,7 +197,7 @@ describe('ops: admin endpoints', () => {
 
     const dlq = await request(h.app.getHttpServer()).get(`/api/admin/dlq/${TOPIC}/${GROUP}`).set(auth).expect(200);
     expect(dlq.body.deadLetters.map((d: { redriven: boolean }) => d.redriven)).toEqual([true, true]);
-    expect(h.logs).toContainEqual(expect.objectContaining({ operation: 'dlq.redrive', via: 'admin-api', redriven: 2 }));
+    expect(h.logs).toContainEqual(expect.objectContaining({ operation: 'dlq.redrive', via: 'admin-api', actor: 'api-key:ops-…', redriven: 2 }));
   });
 
   it('keeps the re-drive cursor across restarts of the process', async () => {

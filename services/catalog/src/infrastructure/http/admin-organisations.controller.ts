@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
-import { AdminAuthGuard } from '@observatoire/platform';
+import { AdminAuthGuard, RequireRoles } from '@observatoire/platform';
 import { z } from 'zod';
 import { ReResolveOrganisationsHandler } from '../../application/re-resolve-organisations/re-resolve-organisations.handler';
 import type { ReResolveOrganisationsResult } from '../../application/re-resolve-organisations/re-resolve-organisations';
@@ -14,10 +14,11 @@ const ReResolveBody = z
   })
   .strict();
 
-/** Catalog operations on organisations (API key). */
+/** Catalog operations on organisations (role `admin`). */
 @Controller('admin/organisations')
 @UseFilters(CatalogExceptionFilter)
 @UseGuards(AdminAuthGuard)
+@RequireRoles('admin')
 export class AdminOrganisationsController {
   constructor(private readonly reResolve: ReResolveOrganisationsHandler) {}
 

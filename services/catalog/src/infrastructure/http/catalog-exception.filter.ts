@@ -32,7 +32,9 @@ export class CatalogExceptionFilter implements ExceptionFilter {
       body = { code: exception.code, message: exception.message, correlationId, ...(exception.details.length ? { details: exception.details } : {}) };
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
-      body = { code: status === 404 ? 'CATALOG_ROUTE_NOT_FOUND' : 'CATALOG_HTTP_ERROR', message: exception.message, correlationId };
+      // 401/403 of AdminAuthGuard keep the codes of the rest of the API (ApiExceptionFilter).
+      const code = status === 404 ? 'CATALOG_ROUTE_NOT_FOUND' : status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : 'CATALOG_HTTP_ERROR';
+      body = { code, message: exception.message, correlationId };
     } else {
       console.error(JSON.stringify({ level: 'error', msg: 'catalog request failed', correlationId, error: (exception as Error)?.stack ?? String(exception) }));
     }
