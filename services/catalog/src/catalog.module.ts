@@ -6,7 +6,7 @@ import { catalogOpenApiPaths } from './infrastructure/http/catalog.openapi';
 import { ApplyContractPublishedBatchHandler } from './application/apply-contract-published-batch/apply-contract-published-batch.handler';
 import { ORGANISATION_RESOLVER } from './application/resolve-organisations/organisation-resolver.port';
 import { ResolveOrganisationsHandler } from './application/resolve-organisations/resolve-organisations.handler';
-import { SourcesInOrderResolver } from './application/resolve-organisations/sources-in-order.resolver';
+import { createOrganisationResolver } from './application/re-resolve-organisations/organisation-resolver.factory';
 import type { TerritoryReference } from './domain/territory';
 import { ReResolveOrganisationsHandler } from './application/re-resolve-organisations/re-resolve-organisations.handler';
 import { AdminOrganisationsController } from './infrastructure/http/admin-organisations.controller';
@@ -16,9 +16,7 @@ import { OrganisationsController } from './infrastructure/http/organisations.con
 import { SuppliersController } from './infrastructure/http/suppliers.controller';
 import { openCatalogOrm } from './infrastructure/orm/catalog-orm.config';
 import { CATALOG_ORM, CatalogOrmLifecycle } from './infrastructure/orm/catalog-orm.provider';
-import { RechercheEntreprisesClient, type RechercheEntreprisesClientOptions } from './infrastructure/sirene/recherche-entreprises.client';
-import { OfflineApiSource, RechercheEntreprisesSource } from './infrastructure/sirene/recherche-entreprises.source';
-import { SireneStockSource } from './infrastructure/sirene/sirene-stock.source';
+import type { RechercheEntreprisesClientOptions } from './infrastructure/sirene/recherche-entreprises.client';
 import { defaultTerritoryReference, readTerritoryTables } from './infrastructure/territory/territory-reference';
 
 export interface CatalogModuleOptions {
@@ -64,12 +62,7 @@ export class CatalogModule implements OnModuleInit {
       {
         provide: ORGANISATION_RESOLVER,
         inject: [TERRITORY_REFERENCE],
-        useFactory: (territory: TerritoryReference) => {
-          const api = options.sireneApiUrl
-            ? new RechercheEntreprisesSource(new RechercheEntreprisesClient({ ...options.sireneApi, baseUrl: options.sireneApiUrl }), options.sireneApi?.cacheTtlMs)
-            : new OfflineApiSource();
-          return new SourcesInOrderResolver([new SireneStockSource(), api], territory);
-        },
+        useFactory: (territory: TerritoryReference) => createOrganisationResolver({ sireneApiUrl: options.sireneApiUrl, sireneApi: options.sireneApi, territory }),
       },
     ];
     const useCases: Provider[] = [ApplyContractPublishedBatchHandler, ResolveOrganisationsHandler, ReResolveOrganisationsHandler];

@@ -17,6 +17,11 @@ export interface SireneFacts {
   communeCode: string | null;
   latitude: number | null;
   longitude: number | null;
+  /**
+   * The territory when the source knows it without a commune: an EPCI from the DGCL reference (its seat commune
+   * is not listed there). Ignored when `communeCode` is known.
+   */
+  intercommunality?: { epciSiren: string; epciNom: string; departementCode: string | null; regionCode: string | null } | null;
 }
 
 /** One source's answer for one identifier. */
@@ -92,7 +97,15 @@ export function profileFromFacts(
     categorieJuridique: facts.categorieJuridique,
     typeOrganisation: buyerTypeFromCategorieJuridique(facts.categorieJuridique),
     naf: facts.naf,
-    ...place(territoryOf(facts.communeCode)),
+    ...(!facts.communeCode && facts.intercommunality
+      ? {
+          ...place(null),
+          epciSiren: facts.intercommunality.epciSiren,
+          epciNom: facts.intercommunality.epciNom,
+          departementCode: facts.intercommunality.departementCode,
+          regionCode: facts.intercommunality.regionCode,
+        }
+      : place(territoryOf(facts.communeCode))),
     latitude: facts.latitude,
     longitude: facts.longitude,
     origin,

@@ -2,6 +2,7 @@ import { defaultTerritoryReference } from '../../infrastructure/territory/territ
 import { RechercheEntreprisesClient, type RechercheEntreprisesClientOptions } from '../../infrastructure/sirene/recherche-entreprises.client';
 import { OfflineApiSource, RechercheEntreprisesSource } from '../../infrastructure/sirene/recherche-entreprises.source';
 import { SireneStockSource } from '../../infrastructure/sirene/sirene-stock.source';
+import { CollectivitiesReferenceSource } from '../../infrastructure/territory/collectivities-reference.source';
 import type { TerritoryReference } from '../../domain/territory';
 import type { OrganisationResolver } from '../resolve-organisations/organisation-resolver.port';
 import { SourcesInOrderResolver } from '../resolve-organisations/sources-in-order.resolver';
@@ -13,10 +14,13 @@ export interface OrganisationResolverOptions {
   territory?: TerritoryReference;
 }
 
-/** The resolver the catalog module builds (SIRENE stock tables, then the API or offline), for use outside Nest (CLI). */
+/**
+ * The resolver of the catalog (module and CLI): the SIRENE stock tables, then the API (or offline), then the DGCL
+ * reference of communes and EPCI.
+ */
 export function createOrganisationResolver(options: OrganisationResolverOptions = {}): OrganisationResolver {
   const api = options.sireneApiUrl
     ? new RechercheEntreprisesSource(new RechercheEntreprisesClient({ ...options.sireneApi, baseUrl: options.sireneApiUrl }), options.sireneApi?.cacheTtlMs)
     : new OfflineApiSource();
-  return new SourcesInOrderResolver([new SireneStockSource(), api], options.territory ?? defaultTerritoryReference());
+  return new SourcesInOrderResolver([new SireneStockSource(), api, new CollectivitiesReferenceSource()], options.territory ?? defaultTerritoryReference());
 }

@@ -57,7 +57,8 @@ describe('re-resolving unknown organisations (SQLite :memory:)', () => {
     orm = await openCatalogOrm({ url: 'sqlite::memory:' });
     await migrateCatalog(orm, { loadTerritory: false });
     const applied = await applyContractPublishedBatch(em(), [contractPublished(aContract({ acheteur: org(BUYER), titulaires: [org(SUPPLIER), org(NOWHERE)] }), 1)]);
-    // First resolution before any SIRENE import and with the API offline: everything is unknown OFFLINE.
+    // First resolution before any SIRENE import and with the API offline: the companies are unknown OFFLINE; the
+    // buyer (Rennes Métropole) is placed by the DGCL reference of communes and EPCI.
     await resolveOrganisations(em(), resolver, applied.newOrganisations.map((o) => o.id));
   });
 
@@ -67,12 +68,15 @@ describe('re-resolving unknown organisations (SQLite :memory:)', () => {
 
   it('an organisation unknown OFFLINE becomes resolved once the SIRENE stock is imported, and a SupplierResolved is published', async () => {
     expect(await em().findOneOrFail(OrganisationEntity, { id: SUPPLIER })).toMatchObject({ status: 'unknown', unknownReason: 'OFFLINE' });
+    expect(await em().findOneOrFail(OrganisationEntity, { id: BUYER })).toMatchObject({ status: 'resolved', origin: 'dgcl-collectivites' });
     await importStock(orm);
     const bus = recordingBus();
 
     const result = await reResolveOrganisations(orm, resolver, bus, { batchSize: 1 });
 
+    // The buyer is selected too (resolved from a fallback origin): SIRENE now knows it better.
     expect(result).toEqual({ selected: 3, resolved: 2, stillUnknown: 1, changed: 2, published: 2 });
+    expect(await em().findOneOrFail(OrganisationEntity, { id: BUYER })).toMatchObject({ status: 'resolved', origin: 'sirene-stock' });
     expect(await em().findOneOrFail(OrganisationEntity, { id: SUPPLIER })).toMatchObject({ status: 'resolved', unknownReason: null, nom: 'BATI OUEST TRAVAUX (FICTIF)' });
     const events = bus.events(TOPICS.organisations);
     expect(events.map((e) => [e.type, e.aggregateId]).sort()).toEqual([
@@ -105,7 +109,7 @@ describe('POST /api/admin/organisations/re-resolve', () => {
 
   beforeAll(async () => {
     bus = new EmbeddedEventLog(mkdtempSync(path.join(tmpdir(), 'catalog-re-resolve-')));
-    @Module({ imports: [PlatformModule.forRoot({ bus, config: loadConfig({ OBSERVATOIRE_ADMIN_TOKENS: 'admin-key' }) }), CatalogModule.register({ ormUrl: 'sqlite::memory:' })] })
+    @Module({ imports: [PlatformModule.forRoot({ bus, config: loadConfig({ OBSERVATOIRE_ADMIN_TOKENS: 'admin-key', OBSERVATOIRE_INGEST_TOKENS: 'upload-key' }) }), CatalogModule.register({ ormUrl: 'sqlite::memory:' })] })
     class TestRoot {}
     app = await NestFactory.create(TestRoot, { logger: false, abortOnError: false });
     app.setGlobalPrefix('api');
@@ -122,8 +126,12 @@ describe('POST /api/admin/organisations/re-resolve', () => {
     await bus.close();
   });
 
-  it('is closed without an admin key', async () => {
-    await request(app.getHttpServer()).post('/api/admin/organisations/re-resolve').send({}).expect(401);
+  it('is closed without an admin key, and to an upload-only key', async () => {
+    const anonymous = await request(app.getHttpServer()).post('/api/admin/organisations/re-resolve').send({}).expect(401);
+    expect(anonymous.body.code).toBe('UNAUTHENTICATED');
+    expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="observatoire"');
+    const uploadOnly = await request(app.getHttpServer()).post('/api/admin/organisations/re-resolve').set('authorization', 'Bearer upload-key').send({}).expect(403);
+    expect(uploadOnly.body.code).toBe('FORBIDDEN');
   });
 
   it('rejects an invalid body', async () => {
@@ -133,7 +141,11 @@ describe('POST /api/admin/organisations/re-resolve', () => {
 
   it('re-resolves, publishes on the organisations topic and returns the counts', async () => {
     const res = await request(app.getHttpServer()).post('/api/admin/organisations/re-resolve').set('authorization', 'Bearer admin-key').send({ reasons: ['OFFLINE'] }).expect(200);
-    expect(res.body).toEqual({ selected: 2, resolved: 2, stillUnknown: 0, changed: 2, published: 2 });
+    // Only the supplier was unknown OFFLINE (the buyer was placed by the DGCL reference).
+    expect(res.body).toEqual({ selected: 1, resolved: 1, stillUnknown: 0, changed: 1, published: 1 });
+    // Default selection: the buyer, resolved from the DGCL fallback, is upgraded from the imported SIRENE stock.
+    const upgrade = await request(app.getHttpServer()).post('/api/admin/organisations/re-resolve').set('authorization', 'Bearer admin-key').send({}).expect(200);
+    expect(upgrade.body).toEqual({ selected: 1, resolved: 1, stillUnknown: 0, changed: 1, published: 1 });
     const seen: string[] = [];
     const sub = await bus.subscribe({ group: 'reader', topics: [TOPICS.organisations], handler: async (b) => void seen.push(...b.map((d) => `${d.event.type}:${d.event.aggregateId}`)) });
     await sub.drain(10_000);

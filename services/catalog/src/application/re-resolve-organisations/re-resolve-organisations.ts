@@ -11,8 +11,18 @@ import { resolveOrganisations, type OrganisationResolvedEvent } from '../resolve
 /** Unknown reasons worth another try: the source was unreachable or did not know the organisation yet. */
 export const DEFAULT_RE_RESOLVE_REASONS: readonly string[] = ['OFFLINE', 'NOT_FOUND', 'API_ERROR'];
 
+/**
+ * Resolved, but from a fallback that SIRENE can improve (no coordinates, headcount or exact establishment):
+ * the DGCL reference of communes and EPCI. Re-resolved by default too, so that importing the SIRENE stock
+ * upgrades them.
+ */
+export const FALLBACK_ORIGINS: readonly string[] = ['dgcl-collectivites'];
+
 export interface ReResolveOrganisationsOptions {
-  /** Re-resolve the organisations `unknown` for one of these reasons (default DEFAULT_RE_RESOLVE_REASONS). Ignored when `ids` is given. */
+  /**
+   * Re-resolve the organisations `unknown` for one of these reasons. Default: DEFAULT_RE_RESOLVE_REASONS plus the
+   * organisations resolved from a fallback origin (FALLBACK_ORIGINS). Ignored when `ids` is given.
+   */
   reasons?: readonly string[];
   /** Re-resolve exactly these organisations (any status; ids not in the catalog are ignored). */
   ids?: readonly string[];
@@ -60,7 +70,11 @@ export async function reResolveOrganisations(
   while (result.selected < limit) {
     const take = Math.min(batchSize, limit - result.selected);
     const where: FilterQuery<OrganisationRecord> = {
-      ...(ids ? { id: { $in: ids } } : { status: 'unknown', unknownReason: { $in: reasons } }),
+      ...(ids
+        ? { id: { $in: ids } }
+        : options.reasons?.length
+          ? { status: 'unknown', unknownReason: { $in: reasons } }
+          : { $or: [{ status: 'unknown', unknownReason: { $in: reasons } }, { status: 'resolved', origin: { $in: [...FALLBACK_ORIGINS] } }] }),
       ...(after !== null ? { $and: [{ id: { $gt: after } }] } : {}),
     };
     const batch: Pick<OrganisationRecord, 'id' | 'profileHash'>[] = await forkEm(orm).find(OrganisationEntity, where, { fields: ['id', 'profileHash'], orderBy: { id: 'asc' }, limit: take, disableIdentityMap: true });
