@@ -44,6 +44,10 @@ describe('distributed gateway (one public origin)', () => {
     ['/api/search?q=voirie', 'search'],
     ['/api/indicators?territoire=bretagne', 'analytics'],
     ['/api/qualite/quarantaine', 'ingest'],
+    ['/api/preparer-achat?cpv=45&montant=100000', 'analytics'],
+    ['/api/admin/analytics/rebuild', 'analytics'],
+    ['/api/admin/replay/observatoire-analytics', 'analytics'],
+    ['/api/admin/replay/observatoire-catalog', 'ingest'],
   ])('forwards %s to the %s service with its query string', async (path, service) => {
     const res = await request(createGateway(upstreams, null)).get(path);
     expect(res.status).toBe(200);

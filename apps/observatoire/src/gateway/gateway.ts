@@ -10,7 +10,11 @@ export const ROUTES: { prefix: string; service: 'ingest' | 'catalog' | 'search' 
   { prefix: '/admin/buyers', service: 'ingest' },
   { prefix: '/admin/consumers', service: 'ingest' },
   { prefix: '/admin/dlq', service: 'ingest' },
+  // The analytics group is rebuilt by the analytics service itself (fresh tables, then switch-over).
+  { prefix: '/admin/replay/observatoire-analytics', service: 'analytics' },
+  { prefix: '/admin/replay/analytics', service: 'analytics' },
   { prefix: '/admin/replay', service: 'ingest' },
+  { prefix: '/admin/analytics', service: 'analytics' },
   { prefix: '/admin/organisations', service: 'catalog' },
   { prefix: '/contrats', service: 'catalog' },
   { prefix: '/acheteurs', service: 'catalog' },
@@ -20,6 +24,7 @@ export const ROUTES: { prefix: string; service: 'ingest' | 'catalog' | 'search' 
   { prefix: '/indicators', service: 'analytics' },
   { prefix: '/secteur', service: 'analytics' },
   { prefix: '/prix', service: 'analytics' },
+  { prefix: '/preparer-achat', service: 'analytics' },
 ];
 
 export type Upstreams = Record<'ingest' | 'catalog' | 'search' | 'analytics', string>;
