@@ -51,6 +51,7 @@ export async function render(main, ctx) {
         h('p', null, 'Combien un territoire a-t-il attribué dans votre métier, à qui, et quand ?'),
         sector,
         h('a', { href: '/secteur?territoire=epci:200042174&cpv=45', class: 'example' }, 'Exemple : Lorient Agglomération × travaux →'),
+        h('a', { href: '/secteur?territoire=epci:242900694&cpv=45', class: 'example' }, 'Exemple : Quimperlé Communauté × travaux →'),
       ),
       h(
         'section',
