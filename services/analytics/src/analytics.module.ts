@@ -1,29 +1,34 @@
-import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type DynamicModule, Inject, Module, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { MikroORM } from '@mikro-orm/core';
-import { HealthRegistry, OpenApiRegistry } from '@observatoire/platform';
+import { CONSUMER_GROUPS } from '@observatoire/contracts';
+import { BusOperations, EVENT_BUS, type EventBus, HealthRegistry, Metrics, OpenApiRegistry } from '@observatoire/platform';
 import { ExportIndicatorsHandler } from './application/export-indicators/export-indicators.handler';
 import { GetIndicatorBreakdownHandler } from './application/get-indicator-breakdown/get-indicator-breakdown.handler';
 import { GetIndicatorSeriesHandler } from './application/get-indicator-series/get-indicator-series.handler';
 import { GetIndicatorsHandler } from './application/get-indicators/get-indicators.handler';
 import { GetPriceDistributionHandler } from './application/get-price-distribution/get-price-distribution.handler';
 import { GetSectorOverviewHandler } from './application/get-sector-overview/get-sector-overview.handler';
+import { MapNafToCpvHandler } from './application/map-naf-to-cpv/map-naf-to-cpv.handler';
 import { PreparePurchaseHandler } from './application/prepare-purchase/prepare-purchase.handler';
 import { ProjectContractsHandler } from './application/project-contracts/project-contracts.handler';
 import { ProjectIngestRunsHandler } from './application/project-ingest-runs/project-ingest-runs.handler';
 import { ProjectOrganisationsHandler } from './application/project-organisations/project-organisations.handler';
 import { ProjectQuarantineHandler } from './application/project-quarantine/project-quarantine.handler';
+import { RebuildProjectionsJob } from './application/rebuild-projections/rebuild-projections.job';
 import { FactsLoader } from './application/shared/facts-loader';
 import type { ProjectionReadPort } from './application/shared/projection-read.port';
 import { QueryCache } from './application/shared/query-cache';
 import { DEFAULT_CHARTER_TARGETS, type CharterTargets } from './domain';
 import { ANALYTICS_ORM, ANALYTICS_QUERY_CACHE, ANALYTICS_READ_STORE, ANALYTICS_TARGETS } from './infrastructure/analytics.tokens';
 import { analyticsOpenApiPaths, analyticsOpenApiSchemas } from './infrastructure/http/analytics.openapi';
+import { AdminAnalyticsController } from './infrastructure/http/admin-analytics.controller';
 import { IndicatorsController } from './infrastructure/http/indicators.controller';
 import { PreparePurchaseController } from './infrastructure/http/prepare-purchase.controller';
 import { preparePurchaseOpenApiPaths, preparePurchaseOpenApiSchemas } from './infrastructure/http/prepare-purchase.openapi';
 import { AnalyticsEventsController } from './infrastructure/messaging/analytics-events.controller';
 import { createAnalyticsOrm } from './infrastructure/persistence/analytics-orm';
 import { ProjectionReadStore } from './infrastructure/persistence/projection-read.store';
+import { projectionStoreSwitch } from './infrastructure/persistence/projection-store-switch';
 
 export interface AnalyticsModuleOptions {
   /** `postgres://…` or `sqlite:<file>` / `sqlite::memory:`. Migrations are a separate step (`migrateAnalytics`). */
@@ -45,12 +50,14 @@ export class AnalyticsModule implements OnModuleInit, OnApplicationShutdown {
     @Inject(ANALYTICS_ORM) private readonly orm: MikroORM,
     @Inject(HealthRegistry) private readonly health: HealthRegistry,
     @Inject(OpenApiRegistry) private readonly openapi: OpenApiRegistry,
+    @Inject(RebuildProjectionsJob) private readonly rebuild: RebuildProjectionsJob,
+    @Optional() @Inject(BusOperations) private readonly ops?: BusOperations,
   ) {}
 
   static register(options: AnalyticsModuleOptions): DynamicModule {
     return {
       module: AnalyticsModule,
-      controllers: [IndicatorsController, PreparePurchaseController, AnalyticsEventsController],
+      controllers: [IndicatorsController, PreparePurchaseController, AnalyticsEventsController, AdminAnalyticsController],
       providers: [
         // infrastructure
         { provide: ANALYTICS_ORM, useFactory: () => createAnalyticsOrm(options.databaseUrl) },
@@ -67,6 +74,12 @@ export class AnalyticsModule implements OnModuleInit, OnApplicationShutdown {
         { provide: ProjectOrganisationsHandler, inject: [ANALYTICS_ORM], useFactory: (orm: MikroORM) => new ProjectOrganisationsHandler(orm) },
         { provide: ProjectQuarantineHandler, inject: [ANALYTICS_ORM], useFactory: (orm: MikroORM) => new ProjectQuarantineHandler(orm) },
         { provide: ProjectIngestRunsHandler, inject: [ANALYTICS_ORM], useFactory: (orm: MikroORM) => new ProjectIngestRunsHandler(orm) },
+        {
+          provide: RebuildProjectionsJob,
+          inject: [EVENT_BUS, ANALYTICS_ORM, { token: Metrics, optional: true }],
+          useFactory: (bus: EventBus, orm: MikroORM, metrics?: Metrics) =>
+            new RebuildProjectionsJob(bus, orm, () => projectionStoreSwitch(options.databaseUrl, orm), (op) => metrics?.adminOperation(op)),
+        },
         // queries
         {
           provide: GetIndicatorsHandler,
@@ -90,8 +103,13 @@ export class AnalyticsModule implements OnModuleInit, OnApplicationShutdown {
         },
         {
           provide: GetSectorOverviewHandler,
+          inject: [ANALYTICS_READ_STORE, ANALYTICS_QUERY_CACHE, MapNafToCpvHandler],
+          useFactory: (s: ProjectionReadPort, c: QueryCache, m: MapNafToCpvHandler) => new GetSectorOverviewHandler(s, c, m),
+        },
+        {
+          provide: MapNafToCpvHandler,
           inject: [ANALYTICS_READ_STORE, ANALYTICS_QUERY_CACHE],
-          useFactory: (s: ProjectionReadPort, c: QueryCache) => new GetSectorOverviewHandler(s, c),
+          useFactory: (s: ProjectionReadPort, c: QueryCache) => new MapNafToCpvHandler(s, c),
         },
         {
           provide: GetPriceDistributionHandler,
@@ -117,6 +135,7 @@ export class AnalyticsModule implements OnModuleInit, OnApplicationShutdown {
         ProjectOrganisationsHandler,
         ProjectQuarantineHandler,
         ProjectIngestRunsHandler,
+        RebuildProjectionsJob,
       ],
     };
   }
@@ -124,6 +143,8 @@ export class AnalyticsModule implements OnModuleInit, OnApplicationShutdown {
   onModuleInit(): void {
     this.openapi.add(analyticsOpenApiPaths, analyticsOpenApiSchemas);
     this.openapi.add(preparePurchaseOpenApiPaths, preparePurchaseOpenApiSchemas);
+    // `POST /api/admin/replay/observatoire-analytics` rebuilds into fresh tables and switches over.
+    this.ops?.registerRebuilder(CONSUMER_GROUPS.analytics, (ctx) => this.rebuild.start(`${ctx.via} ${ctx.correlationId ?? ''}`.trim()));
     this.health.register('analyticsDatabase', async () => {
       const ok = await this.orm.isConnected();
       return { ok, detail: ok ? 'analytics projections reachable' : 'analytics projections unreachable' };

@@ -21,3 +21,4 @@ export * from './indicators/first-time-suppliers.indicator';
 export * from './indicators/publication-delay.indicator';
 export * from './indicators/publication-grade.indicator';
 export * from './indicators/data-quality.indicator';
+export * from './naf-cpv-mapping';

@@ -27,6 +27,11 @@ export interface AnalyticsFilters {
   territoire?: TerritoryFilter;
   /** CPV code prefix, 2 to 8 digits. */
   cpv?: string;
+  /**
+   * Any of these CPV prefixes (2 to 8 digits each; empty = no contract): the CPV codes a NAF code was mapped to
+   * (`/api/secteur?naf=`). Set by the use case, never read from the query string.
+   */
+  cpvIn?: readonly string[];
   typeAchat?: PurchaseType;
   /** Year of dateNotification; exclusive with du/au. */
   annee?: number;

@@ -1,4 +1,5 @@
 import type { Contract, OrganisationProfile } from '@observatoire/contracts';
+import type { NafCpvWins } from '../../domain';
 import type { AnalyticsFilters } from './analytics-filters';
 
 export interface SectorTotals {
@@ -56,4 +57,6 @@ export interface ProjectionReadPort {
   topBuyers(filters: AnalyticsFilters, limit: number): Promise<SectorBuyer[]>;
   latestContracts(filters: AnalyticsFilters, limit: number): Promise<SectorContract[]>;
   amounts(filters: AnalyticsFilters): Promise<AmountRow[]>;
+  /** The (NAF, CPV group) table of wins over every current contract (services/analytics/docs/naf-cpv-mapping.md). */
+  nafCpvWins(): Promise<NafCpvWins[]>;
 }

@@ -83,8 +83,44 @@ export const analyticsOpenApiPaths = {
     get: {
       tags: ['indicateurs'],
       summary: 'Ce qu’un territoire a attribué dans un secteur : totaux, par année, principaux acheteurs, derniers contrats',
-      parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 10 } }, ...filterParameters],
+      description:
+        'Le secteur est un préfixe de code CPV (`cpv`) ou le code NAF d’une entreprise (`naf`, exclusif avec `cpv`) : le NAF est ' +
+        'alors traduit en codes CPV à partir des données (les codes que remportent les entreprises de ce NAF, jusqu’à couvrir ' +
+        '`couverture` de leurs marchés, avec un support minimal), et la réponse donne cette correspondance dans `secteur`.',
+      parameters: [
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 10 } },
+        ...filterParameters,
+        {
+          name: 'naf',
+          in: 'query',
+          schema: { type: 'string', pattern: '^\\d{2}(\\.?\\d(\\d[A-Za-z]?)?)?$', example: '43.21A' },
+          description: 'Code NAF rév. 2 de l’entreprise (43.21A, point facultatif) ou un début de code (division 43, groupe 43.2, classe 43.21) ; exclusif avec cpv',
+        },
+        {
+          name: 'couverture',
+          in: 'query',
+          schema: { type: 'number', minimum: 0.5, maximum: 1, default: 0.8 },
+          description: 'Avec naf : part des marchés du NAF que les codes CPV retenus doivent couvrir',
+        },
+        {
+          name: 'niveauCpv',
+          in: 'query',
+          schema: { type: 'string', enum: ['groupe', 'division'], default: 'groupe' },
+          description: 'Avec naf : codes CPV retenus au niveau du groupe (3 chiffres) ou de la division (2 chiffres)',
+        },
+      ],
       responses: { '200': json('SectorOverview', 'Vue du secteur'), '400': invalid },
+    },
+  },
+  '/api/secteur/naf': {
+    get: {
+      tags: ['indicateurs'],
+      summary: 'Codes NAF présents dans les données (titulaires ayant remporté au moins un marché), pour l’autocomplétion',
+      parameters: [
+        { name: 'q', in: 'query', schema: { type: 'string', example: '43.2' }, description: 'Début de code NAF (43, 43.2, 43.21, 43.21A)' },
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+      ],
+      responses: { '200': json('NafCodes', 'Codes NAF par nombre de marchés remportés décroissant'), '400': invalid },
     },
   },
   '/api/prix': {
@@ -147,6 +183,54 @@ export const analyticsOpenApiSchemas = {
       byYear: { type: 'array', items: { type: 'object' } },
       topBuyers: { type: 'array', items: { type: 'object' } },
       latestContracts: { type: 'array', items: { type: 'object' } },
+      secteur: { $ref: '#/components/schemas/SectorByNaf' },
+    },
+  },
+  SectorByNaf: {
+    type: 'object',
+    description: 'Avec naf seulement : la correspondance NAF → CPV utilisée (dérivée des données)',
+    required: ['naf', 'codesNaf', 'marches', 'montant', 'cpv', 'couverture', 'couvertureMontant', 'regle', 'message'],
+    properties: {
+      naf: { type: 'string', example: '43.21A' },
+      codesNaf: { type: 'array', items: { type: 'string' }, description: 'Codes NAF des données sous ce code' },
+      marches: { type: 'integer', description: 'Marchés remportés par des entreprises de ce NAF (chaque cotraitant pour son code)' },
+      montant: { type: 'number', description: 'Somme des montants utilisables de ces marchés, hors accords-cadres' },
+      cpv: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['code', 'contrats', 'montant', 'part', 'partMontant'],
+          properties: {
+            code: { type: 'string', description: 'Groupe (3 chiffres) ou division (2 chiffres) CPV' },
+            contrats: { type: 'integer' },
+            montant: { type: 'number' },
+            part: { type: 'number', description: 'Part des marchés du NAF' },
+            partMontant: { type: 'number', nullable: true },
+          },
+        },
+      },
+      couverture: { type: 'number', nullable: true },
+      couvertureMontant: { type: 'number', nullable: true },
+      regle: {
+        type: 'object',
+        properties: {
+          niveau: { type: 'string', enum: ['groupe', 'division'] },
+          couverture: { type: 'number' },
+          supportMin: { type: 'integer' },
+          partMin: { type: 'number' },
+          description: { type: 'string' },
+        },
+      },
+      message: { type: 'string', nullable: true, description: 'Pourquoi aucun code CPV n’a pu être retenu' },
+    },
+  },
+  NafCodes: {
+    type: 'object',
+    required: ['q', 'total', 'items'],
+    properties: {
+      q: { type: 'string', nullable: true },
+      total: { type: 'integer' },
+      items: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, contrats: { type: 'integer' } } } },
     },
   },
 };

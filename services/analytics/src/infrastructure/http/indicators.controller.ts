@@ -8,6 +8,7 @@ import { GetIndicatorSeriesHandler } from '../../application/get-indicator-serie
 import { GetIndicatorsHandler } from '../../application/get-indicators/get-indicators.handler';
 import { GetPriceDistributionHandler } from '../../application/get-price-distribution/get-price-distribution.handler';
 import { GetSectorOverviewHandler } from '../../application/get-sector-overview/get-sector-overview.handler';
+import { MapNafToCpvHandler } from '../../application/map-naf-to-cpv/map-naf-to-cpv.handler';
 import {
   DimensionParam,
   IndicatorKeyParam,
@@ -16,6 +17,7 @@ import {
   querySchema,
   toFilters,
 } from '../../application/shared/analytics-filters';
+import { parseNaf, type NafCpvRule, type NafQuery } from '../../domain';
 import { writeCsv } from './csv-table.writer';
 import { writeXlsx } from './xlsx-table.writer';
 
@@ -27,7 +29,42 @@ const ExportQuery = querySchema({
   indicator: IndicatorKeyParam.optional(),
   dimension: DimensionParam.optional(),
 });
-const SectorQuery = querySchema({ limit: LimitParam.default(10) });
+const NAF_EXPECTED = 'un code NAF comme 43.21A (point facultatif), ou un début de code : division 43, groupe 43.2, classe 43.21';
+const NafParam = z
+  .string()
+  .trim()
+  .transform((v, ctx): NafQuery => {
+    const naf = parseNaf(v);
+    if (naf) return naf;
+    ctx.addIssue({ code: 'custom', message: `naf : ${NAF_EXPECTED}` });
+    return z.NEVER;
+  });
+/** `cpv` or `naf` (the company's NAF code, mapped to the CPV codes its firms usually win), never both. */
+const SectorQuery = querySchema({
+  limit: LimitParam.default(10),
+  naf: NafParam.optional(),
+  couverture: z.coerce.number({ message: 'couverture : une part entre 0.5 et 1' }).min(0.5, 'couverture : une part entre 0.5 et 1').max(1, 'couverture : une part entre 0.5 et 1').optional(),
+  niveauCpv: z.enum(['groupe', 'division'], { message: 'niveauCpv : groupe ou division' }).optional(),
+}).superRefine((q, ctx) => {
+  if (q.naf && q.cpv !== undefined) ctx.addIssue({ code: 'custom', path: ['naf'], message: 'cpv et naf s’excluent : choisissez le secteur par code CPV ou par code NAF, pas les deux' });
+  for (const k of ['couverture', 'niveauCpv'] as const) {
+    if (q[k] !== undefined && !q.naf) ctx.addIssue({ code: 'custom', path: [k], message: `${k} : seulement avec naf (la correspondance NAF → CPV)` });
+  }
+});
+const NafCodesQuery = z.strictObject({
+  q: z
+    .string()
+    .trim()
+    .transform((v, ctx): NafQuery | null => {
+      if (v === '') return null;
+      const naf = parseNaf(v);
+      if (naf) return naf;
+      ctx.addIssue({ code: 'custom', message: `q : ${NAF_EXPECTED}` });
+      return z.NEVER;
+    })
+    .optional(),
+  limit: LimitParam.default(20),
+});
 const PriceQuery = querySchema({});
 
 /** Public, read-only analytics endpoints (under the global `/api` prefix). */
@@ -39,6 +76,7 @@ export class IndicatorsController {
     @Inject(GetIndicatorBreakdownHandler) private readonly breakdown: GetIndicatorBreakdownHandler,
     @Inject(ExportIndicatorsHandler) private readonly exporter: ExportIndicatorsHandler,
     @Inject(GetSectorOverviewHandler) private readonly sector: GetSectorOverviewHandler,
+    @Inject(MapNafToCpvHandler) private readonly nafMapping: MapNafToCpvHandler,
     @Inject(GetPriceDistributionHandler) private readonly prices: GetPriceDistributionHandler,
   ) {}
 
@@ -81,7 +119,18 @@ export class IndicatorsController {
   @Get('secteur')
   getSector(@Query() query: unknown) {
     const q = parseQuery(SectorQuery, query);
-    return this.sector.execute(toFilters(q), q.limit);
+    const rule: Partial<NafCpvRule> = {};
+    if (q.couverture !== undefined) rule.coverage = q.couverture;
+    if (q.niveauCpv) rule.level = q.niveauCpv === 'groupe' ? 'group' : 'division';
+    return this.sector.execute(toFilters(q), q.limit, q.naf ? { naf: q.naf, rule } : undefined);
+  }
+
+  /** NAF codes present in the data (suppliers' SIRENE profiles with at least one win), for the page's autocomplete. */
+  @Get('secteur/naf')
+  async getSectorNafCodes(@Query() query: unknown) {
+    const q = parseQuery(NafCodesQuery, query);
+    const r = await this.nafMapping.nafCodes(q.q ?? null, q.limit);
+    return { q: q.q?.code ?? null, total: r.total, items: r.items.map((i) => ({ code: i.code, contrats: i.contracts })) };
   }
 
   @Get('prix')

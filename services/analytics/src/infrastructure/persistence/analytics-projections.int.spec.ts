@@ -11,8 +11,10 @@ import { FactsLoader } from '../../application/shared/facts-loader';
 import { QueryCache } from '../../application/shared/query-cache';
 import { contractPublished, delivered, supplierResolved } from '../../application/testing/analytics-test-kit';
 import { contractsFromDecpInfo, localShareByDepartementOverRows, readDecpInfoRows } from '../../application/testing/decp-info-extract';
+import { NAF_FIXTURE_WINS, nafFixtureBatches } from '../../application/testing/naf-cpv-fixture';
 import { createAnalyticsOrm, migrateAnalytics } from './analytics-orm';
 import { ContractProjectionRepository } from './contract-projection.repository';
+import { NafCpvRepository } from './naf-cpv.repository';
 import { ProjectionReadStore } from './projection-read.store';
 
 /**
@@ -101,5 +103,16 @@ describe('analytics projections on PostgreSQL', () => {
     });
     const total = [...expected.values()].reduce((s, e) => ({ n: s.n + e.numerator, d: s.d + e.denominator }), { n: 0, d: 0 });
     expect(all.indicators.find((i) => i.key === 'local-share-departement')!.byCount.value).toBeCloseTo(total.n / total.d, 12);
+  });
+
+  it('gives the (NAF, CPV) table of wins with the same SQL semantics as SQLite (titulaires expanded from the contract JSON)', async () => {
+    const batches = nafFixtureBatches();
+    await new ProjectOrganisationsHandler(orm).handle(batches.organisations);
+    await new ProjectContractsHandler(orm).handle(batches.contracts);
+    // the contracts of the tests above have no titulaire with a NAF code: the table is the fixture's alone
+    expect(await new NafCpvRepository(orm.em.fork()).wins()).toEqual(NAF_FIXTURE_WINS);
+    const repo = new ContractProjectionRepository(orm.em.fork());
+    expect((await repo.sectorTotals({ coTraitance: 'partage', cpvIn: ['453', '454'], acheteur: '21560121900014' })).contracts).toBe(6);
+    expect((await repo.sectorTotals({ coTraitance: 'partage', cpvIn: [] })).contracts).toBe(0);
   });
 });

@@ -110,6 +110,12 @@ export class ContractProjectionRepository {
     }
     // the prefix is validated as 2 to 8 digits: no LIKE metacharacter can reach the pattern
     if (f.cpv) q.where('cpv_code', 'like', `${f.cpv}%`);
+    if (f.cpvIn) {
+      const prefixes = f.cpvIn;
+      if (prefixes.some((p) => !/^\d{2,8}$/.test(p))) throw new Error(`cpvIn: CPV prefixes of 2 to 8 digits expected, got ${prefixes.join(', ')}`);
+      if (prefixes.length === 0) q.whereRaw('1 = 0');
+      else q.where((any) => prefixes.forEach((p) => any.orWhere('cpv_code', 'like', `${p}%`)));
+    }
     if (f.typeAchat) q.where('purchase_type', f.typeAchat);
     if (f.annee !== undefined) q.where('year', f.annee);
     if (f.du) q.where('notification_date', '>=', f.du);

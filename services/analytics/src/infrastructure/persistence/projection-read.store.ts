@@ -1,8 +1,10 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { Contract, OrganisationProfile } from '@observatoire/contracts';
 import type { AnalyticsFilters } from '../../application/shared/analytics-filters';
+import type { NafCpvWins } from '../../domain';
 import type { AmountRow, ProjectionReadPort, SectorBuyer, SectorContract, SectorTotals, SectorYear } from '../../application/shared/projection-read.port';
 import { ContractProjectionRepository } from './contract-projection.repository';
+import { NafCpvRepository } from './naf-cpv.repository';
 import { OrganisationProjectionRepository } from './organisation-projection.repository';
 import { ProjectionRevisionRepository } from './projection-revision.repository';
 
@@ -43,5 +45,8 @@ export class ProjectionReadStore implements ProjectionReadPort {
   }
   amounts(filters: AnalyticsFilters): Promise<AmountRow[]> {
     return this.contractsRepo().amounts(filters);
+  }
+  nafCpvWins(): Promise<NafCpvWins[]> {
+    return new NafCpvRepository(this.orm.em.fork()).wins();
   }
 }
