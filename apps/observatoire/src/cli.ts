@@ -42,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
     .argument('<inputs...>', 'fichiers, répertoires ou URL')
     .option('--json', 'imprime le bilan JSON sur la sortie standard', false)
     .option('--source <source>', 'source logique des données (plateforme, flux…)', 'cli')
-    .option('--lock-wait <secondes>', 'attente maximale du registre des marchés quand une autre intégration le tient (défaut 1800)')
+    .option('--lock-wait <secondes>', 'attente maximale du registre des marchés quand une autre intégration le tient (défaut 600)')
     .action(async (inputs: string[], o: { json: boolean; source: string; lockWait?: string }) => {
       const config = configFor(['ingest']);
       const lockWaitMs = o.lockWait === undefined ? undefined : Number(o.lockWait) * 1000;

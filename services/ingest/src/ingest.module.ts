@@ -1,6 +1,6 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { MikroORM } from '@mikro-orm/core';
-import { EVENT_BUS, HealthRegistry, OpenApiRegistry, type EventBus } from '@observatoire/platform';
+import { EVENT_BUS, HealthRegistry, OpenApiRegistry, metricsOfProcess, type EventBus } from '@observatoire/platform';
 import { ingestOpenApiPaths, ingestOpenApiSchemas } from './infrastructure/http/ingest.openapi';
 import { feedsOpenApiPaths, feedsOpenApiSchemas } from './infrastructure/http/feeds.openapi';
 import { IngestFilesHandler } from './application/ingest-files/ingest-files.handler';
@@ -10,6 +10,9 @@ import { DEFAULT_PULL_TUNING, PullFeedHandler, type PullFeedTuning } from './app
 import { PullDueFeedsHandler } from './application/feeds/pull-due-feeds/pull-due-feeds.handler';
 import { BackfillBuyerHandler } from './application/feeds/backfill-buyer/backfill-buyer.handler';
 import { FeedStatusQuery } from './application/feeds/feed-status/feed-status.query';
+import { DEFAULT_UPLOAD_TUNING, ReceiveUploadHandler } from './application/feeds/receive-upload/receive-upload.handler';
+import type { LedgerLockOptions } from './application/ingest-files/ledger-lock';
+import { createLedgerLock } from './infrastructure/locking/create-ledger-lock';
 import { IngestController } from './infrastructure/http/ingest.controller';
 import { FeedsController } from './infrastructure/http/feeds.controller';
 import { DEFAULT_FEED_SCHEDULER, FeedScheduler, type FeedSchedulerOptions } from './infrastructure/scheduling/feed-scheduler';
@@ -22,6 +25,12 @@ export interface IngestModuleOptions {
   feedScheduler?: Partial<FeedSchedulerOptions>;
   /** Pull timeout, body size limit and spool directory of feed pulls. */
   feedPull?: Partial<PullFeedTuning>;
+  /**
+   * One ingest run at a time per ledger: how long a run waits for the one holding the ledger (`waitMs`,
+   * default 10 min; `uploadWaitMs` for `POST /api/ingest/uploads`, default 30 s, then 409), and the
+   * lock's lease, heartbeat and polling (docs/feeds.md, "One ingest run at a time").
+   */
+  ingestLock?: Partial<Omit<LedgerLockOptions, 'logger'>> & { uploadWaitMs?: number };
 }
 
 /** The ingest service: DECP files and feeds in, events out. Needs a global EVENT_BUS provider. */
@@ -45,6 +54,7 @@ export class IngestModule implements OnModuleInit, OnApplicationShutdown {
   static register(options: IngestModuleOptions): DynamicModule {
     const scheduler: FeedSchedulerOptions = { ...DEFAULT_FEED_SCHEDULER, ...options.feedScheduler };
     const pullTuning: PullFeedTuning = { ...DEFAULT_PULL_TUNING, ...options.feedPull };
+    const { uploadWaitMs = DEFAULT_UPLOAD_TUNING.lockWaitMs, ...ledgerLock } = options.ingestLock ?? {};
     return {
       module: IngestModule,
       controllers: [IngestController, FeedsController],
@@ -55,7 +65,13 @@ export class IngestModule implements OnModuleInit, OnApplicationShutdown {
         {
           provide: IngestFilesHandler,
           inject: [INGEST_ORM, EVENT_BUS],
-          useFactory: (orm: MikroORM, bus: EventBus) => new IngestFilesHandler(orm, bus),
+          useFactory: (orm: MikroORM, bus: EventBus) =>
+            new IngestFilesHandler(orm, bus, undefined, metricsOfProcess(), createLedgerLock(orm, ledgerLock)),
+        },
+        {
+          provide: ReceiveUploadHandler,
+          inject: [INGEST_ORM, IngestFilesHandler],
+          useFactory: (orm: MikroORM, ingest: IngestFilesHandler) => new ReceiveUploadHandler(orm, ingest, { lockWaitMs: uploadWaitMs }),
         },
         // Use cases: feed registry
         { provide: RegisterFeedHandler, inject: [INGEST_ORM], useFactory: (orm: MikroORM) => new RegisterFeedHandler(orm) },

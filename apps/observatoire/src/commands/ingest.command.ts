@@ -1,5 +1,5 @@
 import { MikroORM } from '@mikro-orm/core';
-import { createIngestOrm, IngestFilesHandler, resolveInputs, type IngestSummary } from '@observatoire/ingest';
+import { createIngestOrm, createLedgerLock, IngestFilesHandler, resolveInputs, type IngestSummary } from '@observatoire/ingest';
 import type { ObservatoireConfig } from '@observatoire/platform';
 import { SingleBar, Presets } from 'cli-progress';
 import { createEventBus } from '../compose/event-bus.factory';
@@ -10,20 +10,24 @@ import { migrateAll } from '../compose/services';
  * `observatoire ingest <file|dir|url>...`: reads, validates and folds the files, then publishes what
  * changed. Exit code 0 whenever the run completed (quarantined records included).
  */
-export async function ingestCommand(config: ObservatoireConfig, args: string[], opts: { json: boolean; source: string }): Promise<IngestSummary> {
+export async function ingestCommand(config: ObservatoireConfig, args: string[], opts: { json: boolean; source: string; lockWaitMs?: number }): Promise<IngestSummary> {
   const unlock = config.profile === 'embedded' ? lockDataDir(config.dataDir, 'observatoire ingest') : () => undefined;
   let orm: MikroORM | null = null;
   const bus = createEventBus(config, 'observatoire-ingest-cli');
   try {
     if (config.profile === 'embedded') await migrateAll(config, ['ingest']);
     orm = await createIngestOrm(config.databases.ingest);
-    const handler = new IngestFilesHandler(orm, bus);
+    // One run at a time per ledger: waits for a run of the server (distributed profile) or another CLI,
+    // saying so on stderr (stdout carries the --json summary).
+    const toStderr = (message: string) => process.stderr.write(`${message}\n`);
+    const handler = new IngestFilesHandler(orm, bus, undefined, undefined, createLedgerLock(orm, { logger: { log: toStderr, warn: toStderr } }));
     const inputs = await resolveInputs(args);
     const bar = process.stderr.isTTY && !opts.json ? new SingleBar({ format: ' {file} | {value} enregistrements | {duration}s', hideCursor: true }, Presets.shades_classic) : null;
     bar?.start(0, 0, { file: '' });
     const summary = await handler.run(inputs, {
       source: opts.source,
       trigger: 'cli',
+      lockWaitMs: opts.lockWaitMs,
       onProgress: (p) => bar?.update(p.records, { file: p.file.length > 50 ? `…${p.file.slice(-49)}` : p.file }),
     });
     bar?.stop();

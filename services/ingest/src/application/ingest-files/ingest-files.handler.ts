@@ -16,7 +16,9 @@ import { mergeContracts, normaliseRecord, readRecords, type FileInput, type RawR
 import { ContractLedgerRepository } from '../../infrastructure/persistence/contract-ledger.repository';
 import { IngestRunRepository } from '../../infrastructure/persistence/ingest-run.repository';
 import { QuarantineRepository, type QuarantineEntry } from '../../infrastructure/persistence/quarantine.repository';
+import { createLedgerLock } from '../../infrastructure/locking/create-ledger-lock';
 import { emptyFileSummary, type IngestSummary } from './ingest-summary';
+import type { LedgerLease, LedgerLock } from './ledger-lock';
 
 export const INGEST_SOURCE = 'observatoire/ingest';
 
@@ -27,6 +29,8 @@ export interface IngestOptions {
   trigger: string;
   correlationId?: string;
   onProgress?: (p: { file: string; records: number }) => void;
+  /** Longest wait for the ledger lock (another run folding or publishing); the lock's default otherwise. */
+  lockWaitMs?: number;
 }
 
 export interface IngestTuning {
@@ -51,6 +55,11 @@ export function contractContentHash(c: Contract): string {
  * RecordQuarantined. Phase 2 pages through the staged contracts and publishes one ContractPublished per
  * contract whose content hash changed, with a deterministic event id (uid, revision, hash), then marks
  * it published. A crash between publish and mark republishes the same event ids: consumers dedupe.
+ *
+ * One run at a time per ledger: a run first takes the ledger lock (LedgerLock: in-process queue, then a
+ * PostgreSQL advisory lock or a SQLite lease row), waiting for the run that holds it, and keeps it until
+ * its IngestRunCompleted is published. The lock is checked before every write to the ledger: a run whose
+ * lock was lost (connection loss, lease taken over) stops there with INGEST_LEDGER_LOCK_LOST.
  */
 export class IngestFilesHandler {
   private readonly tracer = trace.getTracer('observatoire-ingest');
@@ -60,6 +69,7 @@ export class IngestFilesHandler {
     private readonly bus: EventBus,
     private readonly tuning: IngestTuning = { stageBatch: 1000, publishPage: 500 },
     private readonly metrics: Metrics = metricsOfProcess(),
+    private readonly lock: LedgerLock = createLedgerLock(orm),
   ) {}
 
   /** Publish and count: an InstrumentedEventBus (the apps' bus) already counts its publications, a bare adapter (CLI) does not. */
@@ -86,7 +96,15 @@ export class IngestFilesHandler {
   async run(inputs: FileInput[], opts: IngestOptions): Promise<IngestSummary> {
     return this.tracer.startActiveSpan('ingest run', { attributes: { 'decp.trigger': opts.trigger, 'decp.files': inputs.length } }, async (span) => {
       try {
-        return await this.runInSpan(inputs, opts);
+        const runId = randomUUID();
+        span.setAttribute('decp.run_id', runId);
+        const lease = await this.lock.acquire({ runId, trigger: opts.trigger }, { waitMs: opts.lockWaitMs });
+        span.setAttribute('decp.lock_wait_ms', lease.waitedMs);
+        try {
+          return await this.runInSpan(runId, inputs, opts, lease);
+        } finally {
+          await lease.release();
+        }
       } catch (e) {
         span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
         throw e;
@@ -96,9 +114,8 @@ export class IngestFilesHandler {
     });
   }
 
-  private async runInSpan(inputs: FileInput[], opts: IngestOptions): Promise<IngestSummary> {
+  private async runInSpan(runId: string, inputs: FileInput[], opts: IngestOptions, lease: LedgerLease): Promise<IngestSummary> {
     const started = Date.now();
-    const runId = randomUUID();
     const correlationId = opts.correlationId ?? runId;
     await this.bus.ensureTopics([TOPICS.contracts, TOPICS.quarantine, TOPICS.ingestRuns]);
     const runs = new IngestRunRepository(this.orm.em.fork());
@@ -109,9 +126,11 @@ export class IngestFilesHandler {
     for (const input of inputs) {
       const fs = await this.tracer.startActiveSpan('ingest file', { attributes: { 'decp.file': input.name, 'decp.run_id': runId } }, async (span) => {
         try {
-          return await this.ingestFile(input, runId, correlationId, opts);
+          return await this.ingestFile(input, runId, correlationId, opts, lease);
         } catch (e) {
           span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
+          // A lost ledger lock stops the run; any other error is the file's.
+          if (lease.lostReason) throw e;
           const s = emptyFileSummary(input.name, opts.source);
           s.errors.push(`${input.name}: ${(e as Error).message}`);
           return s;
@@ -126,7 +145,7 @@ export class IngestFilesHandler {
 
     const { published, unchanged } = await this.tracer.startActiveSpan('publish staged contracts', async (span) => {
       try {
-        return await this.publishStaged(runId, correlationId);
+        return await this.publishStaged(runId, correlationId, lease);
       } finally {
         span.end();
       }
@@ -157,7 +176,7 @@ export class IngestFilesHandler {
     return summary;
   }
 
-  private async ingestFile(input: FileInput, runId: string, correlationId: string, opts: IngestOptions): Promise<FileSummary> {
+  private async ingestFile(input: FileInput, runId: string, correlationId: string, opts: IngestOptions, lease: LedgerLease): Promise<FileSummary> {
     const summary = emptyFileSummary(input.name, opts.source);
     let staged: Contract[] = [];
     let quarantined: { raw: RawRecord; entry: QuarantineEntry }[] = [];
@@ -192,7 +211,7 @@ export class IngestFilesHandler {
         staged.push(outcome.contract);
       }
       if (staged.length >= this.tuning.stageBatch) {
-        summary.duplicates += await this.stage(staged, runId);
+        summary.duplicates += await this.stage(staged, runId, lease);
         staged = [];
       }
       if (quarantined.length >= this.tuning.stageBatch) {
@@ -201,14 +220,15 @@ export class IngestFilesHandler {
       }
       if (summary.records % 1000 === 0) opts.onProgress?.({ file: input.name, records: summary.records });
     }
-    if (staged.length) summary.duplicates += await this.stage(staged, runId);
+    if (staged.length) summary.duplicates += await this.stage(staged, runId, lease);
     if (quarantined.length) await this.quarantine(quarantined, correlationId);
     opts.onProgress?.({ file: input.name, records: summary.records });
     return summary;
   }
 
   /** Fold a batch into the ledger's staged states. Returns how many records brought nothing new. */
-  private async stage(contracts: Contract[], runId: string): Promise<number> {
+  private async stage(contracts: Contract[], runId: string, lease: LedgerLease): Promise<number> {
+    lease.assertHeld();
     const em = this.orm.em.fork();
     const ledger = new ContractLedgerRepository(em);
     const uids = [...new Set(contracts.map((c) => c.uid))];
@@ -235,6 +255,7 @@ export class IngestFilesHandler {
       const provenanceChanged = merged.provenance.length !== before.state.provenance.length;
       working.set(c.uid, { state: merged, hash, changed: before.changed || hash !== before.hash || provenanceChanged });
     }
+    lease.assertHeld();
     await em.transactional(async (tx) => {
       await new ContractLedgerRepository(tx).stage(
         [...working.entries()].filter(([, w]) => w.changed).map(([uid, w]) => ({ uid, stagedState: JSON.stringify(w.state), runId })),
@@ -267,11 +288,12 @@ export class IngestFilesHandler {
     await this.publish(TOPICS.quarantine, events);
   }
 
-  private async publishStaged(runId: string, correlationId: string): Promise<{ published: number; unchanged: number }> {
+  private async publishStaged(runId: string, correlationId: string, lease: LedgerLease): Promise<{ published: number; unchanged: number }> {
     let after: string | null = null;
     let published = 0;
     let unchanged = 0;
     for (;;) {
+      lease.assertHeld();
       const em = this.orm.em.fork();
       const ledger = new ContractLedgerRepository(em);
       const page = await ledger.stagedPage(runId, after, this.tuning.publishPage);
@@ -297,6 +319,7 @@ export class IngestFilesHandler {
         );
         marks.push({ uid: row.uid, revision, contentHash: hash, publishedState: row.stagedState! });
       }
+      lease.assertHeld();
       await this.publish(TOPICS.contracts, events);
       await em.transactional(async (tx) => new ContractLedgerRepository(tx).markPublished(marks));
       published += events.length;

@@ -49,9 +49,17 @@ describe('feed alert state', () => {
     expect(alertState(feed({ consecutiveFailures: 3, lastSuccessAt: hoursAgo(50) }), NOW)).toBe('failing');
   });
 
-  it('never calls a disabled or upload feed stale', () => {
+  it('never calls a disabled feed stale', () => {
     expect(alertState(feed({ enabled: false, lastSuccessAt: null }), NOW)).toBe('ok');
-    expect(alertState(feed({ kind: 'upload', lastSuccessAt: null }), NOW)).toBe('ok');
+    expect(alertState(feed({ kind: 'upload', enabled: false, lastSuccessAt: null }), NOW)).toBe('ok');
+  });
+
+  it('calls an upload feed stale once it received nothing for longer than its expected period (one interval)', () => {
+    expect(alertState(feed({ kind: 'upload', lastSuccessAt: hoursAgo(0.9) }), NOW)).toBe('ok');
+    expect(alertState(feed({ kind: 'upload', lastSuccessAt: hoursAgo(1.1) }), NOW)).toBe('stale');
+    expect(alertState(feed({ kind: 'upload', lastSuccessAt: null, createdAt: hoursAgo(0.5) }), NOW)).toBe('ok');
+    expect(alertState(feed({ kind: 'upload', lastSuccessAt: null, createdAt: hoursAgo(2) }), NOW)).toBe('stale');
+    expect(alertState(feed({ kind: 'upload', consecutiveFailures: 3, lastSuccessAt: hoursAgo(0.1) }), NOW)).toBe('failing');
   });
 
   it('gives a buyer the alert of its worst feed', () => {

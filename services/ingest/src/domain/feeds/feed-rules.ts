@@ -17,6 +17,8 @@ export const MAX_BACKOFF_MINUTES = 1_440;
 /** Consecutive failures from which a feed is `failing`; intervals without a successful pull from which it is `stale`. */
 export const FAILING_AFTER = 3;
 export const STALE_AFTER_INTERVALS = 3;
+/** An `upload` feed's interval is the period within which a deposit is expected: stale as soon as it passes. */
+export const UPLOAD_STALE_AFTER_INTERVALS = 1;
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -49,14 +51,16 @@ export interface AlertInput {
 
 /**
  * `failing` after 3 consecutive failures; `stale` when no successful pull (changed or unchanged)
- * for 3 intervals, counted from registration when there was never one; `ok` otherwise. Disabled
- * and upload feeds are never stale: nothing is expected from the scheduler for them.
+ * for 3 intervals, counted from registration when there was never one; `ok` otherwise. An `upload`
+ * feed is `stale` when it received no successful deposit for longer than its interval (its expected
+ * period). Disabled feeds are never stale: nothing is expected from them.
  */
 export function alertState(f: AlertInput, now: Date): AlertState {
   if (f.consecutiveFailures >= FAILING_AFTER) return 'failing';
-  if (!f.enabled || !isPullable(f.kind)) return 'ok';
+  if (!f.enabled) return 'ok';
   const since = (f.lastSuccessAt ?? f.createdAt).getTime();
-  return now.getTime() - since > STALE_AFTER_INTERVALS * f.intervalMinutes * MINUTE ? 'stale' : 'ok';
+  const intervals = isPullable(f.kind) ? STALE_AFTER_INTERVALS : UPLOAD_STALE_AFTER_INTERVALS;
+  return now.getTime() - since > intervals * f.intervalMinutes * MINUTE ? 'stale' : 'ok';
 }
 
 /** Worst of several alert states (a buyer's alert is its worst feed's). */

@@ -29,7 +29,7 @@ describe('feed registry HTTP API (Nest app from IngestModule on SQLite)', () => 
     bus = new EmbeddedEventLog(mkdtempSync(join(tmpdir(), 'feeds-http-')));
     @Module({
       imports: [
-        PlatformModule.forRoot({ bus, config: loadConfig({ OBSERVATOIRE_ADMIN_TOKENS: 'k' }) }),
+        PlatformModule.forRoot({ bus, config: loadConfig({ OBSERVATOIRE_ADMIN_TOKENS: 'k', OBSERVATOIRE_INGEST_TOKENS: 'upload-only' }) }),
         IngestModule.register({ databaseUrl: 'sqlite::memory:', feedPull: { timeoutMs: 2_000 } }),
       ],
     })
@@ -55,10 +55,12 @@ describe('feed registry HTTP API (Nest app from IngestModule on SQLite)', () => 
     ['get', '/api/admin/feeds'],
     ['post', '/api/admin/feeds/f_x/pull'],
     ['post', `/api/admin/buyers/${RENNES}/backfill`],
-  ] as const)('refuses %s %s without a key and with a wrong key', async (method, path) => {
+  ] as const)('refuses %s %s without a key, with a wrong key, and to an upload-only key', async (method, path) => {
     const anonymous = await http()[method](path).expect(401);
     expect(anonymous.body.code).toBe('UNAUTHENTICATED');
     await http()[method](path).set('Authorization', 'Bearer nope').expect(401);
+    const uploadOnly = await http()[method](path).set('Authorization', 'Bearer upload-only').expect(403);
+    expect(uploadOnly.body.code).toBe('FORBIDDEN');
   });
 
   it('registers a feed, then updates it when registered again', async () => {
@@ -124,5 +126,15 @@ describe('feed registry HTTP API (Nest app from IngestModule on SQLite)', () => 
 
   it('leaves the feed scheduler off unless asked', () => {
     expect(app.get(FeedScheduler).isRunning()).toBe(false);
+  });
+
+  it('lets an upload-only key (role ingest) upload a file', async () => {
+    const res = await http()
+      .post('/api/ingest/uploads?filename=megalis.json')
+      .set('Authorization', 'Bearer upload-only')
+      .set('Content-Type', 'application/octet-stream')
+      .send(Buffer.from(V1))
+      .expect(201);
+    expect(res.body.records).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
-import { AdminAuthGuard } from '@observatoire/platform';
+import { AdminAuthGuard, RequireRoles } from '@observatoire/platform';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { ALERT_STATES } from '../../domain/feeds/feed-rules';
@@ -19,7 +19,7 @@ const Siret = z.string().regex(/^\d{14}$/, 'SIRET : 14 chiffres');
 /** Largest onboarding CSV accepted (about 40 000 lines). */
 export const FEED_IMPORT_MAX_BYTES = 5 * 1024 * 1024;
 
-/** The feed registry's admin API (API key) and its public, read-only quality view. */
+/** The feed registry's admin API (role `admin`) and its public, read-only quality view. */
 @Controller()
 export class FeedsController {
   constructor(
@@ -32,6 +32,7 @@ export class FeedsController {
 
   @Post('admin/feeds')
   @UseGuards(AdminAuthGuard)
+  @RequireRoles('admin')
   async registerFeed(@Body() body: unknown) {
     return this.register.execute(body);
   }
@@ -42,6 +43,7 @@ export class FeedsController {
    */
   @Post('admin/feeds/import')
   @UseGuards(AdminAuthGuard)
+  @RequireRoles('admin')
   async importCsv(@Req() req: Request) {
     if (!/^text\/(csv|plain)\b/i.test(req.headers['content-type'] ?? '')) throw feedImportUnsupported();
     return this.onboard.execute(await readText(req, FEED_IMPORT_MAX_BYTES));
@@ -49,6 +51,7 @@ export class FeedsController {
 
   @Get('admin/feeds')
   @UseGuards(AdminAuthGuard)
+  @RequireRoles('admin')
   async list(@Query() query: Record<string, string>) {
     const q = StatusQuery.parse(query);
     return { items: await this.status.buyers(q) };
@@ -57,13 +60,24 @@ export class FeedsController {
   @Post('admin/feeds/:id/pull')
   @HttpCode(200)
   @UseGuards(AdminAuthGuard)
+  @RequireRoles('admin')
   async pull(@Param('id') id: string) {
     return this.pullFeed.execute(id);
+  }
+
+  /** Backfill one feed: pulled now, without ETag / Last-Modified, ingested even when its content hash is known. */
+  @Post('admin/feeds/:id/backfill')
+  @HttpCode(200)
+  @UseGuards(AdminAuthGuard)
+  @RequireRoles('admin')
+  async backfillFeed(@Param('id') id: string) {
+    return this.pullFeed.execute(id, { force: true });
   }
 
   @Post('admin/buyers/:siret/backfill')
   @HttpCode(200)
   @UseGuards(AdminAuthGuard)
+  @RequireRoles('admin')
   async backfillBuyer(@Param('siret') siret: string) {
     return this.backfill.execute(Siret.parse(siret));
   }

@@ -14,13 +14,14 @@ export const feedsOpenApiPaths = {
         '201': { description: 'Flux enregistré : { id, created }' },
         '400': error,
         '401': error,
+        '403': error,
       },
     },
     get: {
       ...admin,
       summary: 'État des flux par acheteur : dernière collecte, résultat, volumes, erreurs, fraîcheur, alerte',
       parameters: [alertParam, siretParam],
-      responses: { '200': { description: 'Acheteurs et leurs flux' }, '400': error, '401': error },
+      responses: { '200': { description: 'Acheteurs et leurs flux' }, '400': error, '401': error, '403': error },
     },
   },
   '/api/admin/feeds/import': {
@@ -31,6 +32,7 @@ export const feedsOpenApiPaths = {
       responses: {
         '201': { description: 'Bilan par ligne : created, updated ou invalid (numéro de ligne et champ)' },
         '401': error,
+        '403': error,
         '413': error,
         '415': error,
       },
@@ -41,7 +43,15 @@ export const feedsOpenApiPaths = {
       ...admin,
       summary: 'Collecter un flux maintenant (requête conditionnelle)',
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-      responses: { '200': pullOutcome, '401': error, '404': error, '409': error },
+      responses: { '200': pullOutcome, '401': error, '403': error, '404': error, '409': error },
+    },
+  },
+  '/api/admin/feeds/{id}/backfill': {
+    post: {
+      ...admin,
+      summary: 'Rattraper l’historique d’un flux : le recollecter maintenant, sans ETag ni empreinte, et tout réintégrer',
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: { '200': pullOutcome, '401': error, '403': error, '404': error, '409': error },
     },
   },
   '/api/admin/buyers/{siret}/backfill': {
@@ -49,7 +59,7 @@ export const feedsOpenApiPaths = {
       ...admin,
       summary: 'Recollecter tous les flux d’un acheteur, sans ETag ni empreinte',
       parameters: [{ name: 'siret', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d{14}$' } }],
-      responses: { '200': { description: 'Résultat par flux' }, '400': error, '401': error, '404': error },
+      responses: { '200': { description: 'Résultat par flux' }, '400': error, '401': error, '403': error, '404': error },
     },
   },
   '/api/qualite/flux': {

@@ -31,7 +31,8 @@ export interface Feed {
 export interface PullOutcomeUpdate {
   result: PullResult;
   at: Date;
-  nextPullAt: Date;
+  /** Null for `upload` feeds: they are never scheduled. */
+  nextPullAt: Date | null;
   consecutiveFailures: number;
   error: string | null;
   etag?: string | null;
@@ -58,12 +59,14 @@ export class FeedRepository {
     const iso = now.toISOString();
     await this.knex().insert({ siret: d.siret, nom: d.nom, created_at: iso }).into('ingest_buyer').onConflict('siret').merge(['nom']);
     const id = feedId(d.siret, d.url);
-    const existing = await this.knex().select('id').from('ingest_feed').where('id', id).first();
+    const existing = (await this.knex().select('id', 'next_pull_at').from('ingest_feed').where('id', id).first()) as { next_pull_at: unknown } | undefined;
     if (existing) {
+      // A feed that becomes `upload` leaves the schedule; one that stops being `upload` is due at once.
+      const schedule = d.kind === 'upload' ? { next_pull_at: null } : existing.next_pull_at == null ? { next_pull_at: iso } : {};
       await this.knex()
         .table('ingest_feed')
         .where('id', id)
-        .update({ kind: d.kind, interval_minutes: d.intervalMinutes, enabled: d.enabled, credentials_env: d.credentialsEnv, updated_at: iso });
+        .update({ kind: d.kind, interval_minutes: d.intervalMinutes, enabled: d.enabled, credentials_env: d.credentialsEnv, updated_at: iso, ...schedule });
       return { id, created: false };
     }
     await this.knex()
@@ -138,7 +141,7 @@ export class FeedRepository {
       last_result: u.result,
       last_error: u.error,
       consecutive_failures: u.consecutiveFailures,
-      next_pull_at: u.nextPullAt.toISOString(),
+      next_pull_at: u.nextPullAt ? u.nextPullAt.toISOString() : null,
       updated_at: at,
     };
     if (u.result !== 'failed') patch.last_success_at = at;

@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { MikroORM } from '@mikro-orm/core';
-import { isPullable, nextPullAt, type PullResult } from '../../../domain/feeds/feed-rules';
+import { isPullable, type PullResult } from '../../../domain/feeds/feed-rules';
 import { FeedRepository, type Feed } from '../../../infrastructure/persistence/feed.repository';
 import type { IngestFilesHandler } from '../../ingest-files/ingest-files.handler';
 import { fileInput } from '../../ingest-files/resolve-inputs';
 import type { IngestSummary } from '../../ingest-files/ingest-summary';
 import { feedBusy, feedNotFound, feedNotPullable } from '../feed.errors';
+import { recordFeedOutcome } from '../record-feed-outcome';
 
 export interface PullFeedOptions {
   /** Backfill: no conditional headers, and ingest even when the content hash is known. */
@@ -46,13 +47,14 @@ export const DEFAULT_PULL_TUNING: PullFeedTuning = { timeoutMs: 120_000, maxByte
  * IngestFilesHandler only when the hash differs from the last one. Failures (HTTP error, timeout,
  * a body that yields no record) are recorded with an exponential backoff on the next pull.
  *
- * Downloads of several feeds run concurrently; ingestion runs one at a time (a single-slot queue),
- * because two runs folding the same contract into the ledger at once would overwrite each other's
- * staged state (a platform export may hold the contracts of many buyers).
+ * Downloads of several feeds run concurrently; ingestion runs one at a time: IngestFilesHandler takes
+ * the ledger lock (waiting for the run that holds it, in this process or another), because two runs
+ * folding the same contract into the ledger at once would overwrite each other's staged state (a
+ * platform export may hold the contracts of many buyers). A pull that cannot get the lock within its
+ * wait is `failed` (INGEST_LEDGER_BUSY in `last_error`) and retried after the backoff.
  */
 export class PullFeedHandler {
   private readonly inFlight = new Set<string>();
-  private ingestQueue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly orm: MikroORM,
@@ -76,6 +78,7 @@ export class PullFeedHandler {
   }
 
   async pull(feed: Feed, opts: PullFeedOptions = {}): Promise<PullOutcome> {
+    if (!isPullable(feed.kind) || !feed.url) throw feedNotPullable(feed.id);
     if (this.inFlight.has(feed.id)) throw feedBusy(feed.id);
     this.inFlight.add(feed.id);
     try {
@@ -124,7 +127,7 @@ export class PullFeedHandler {
       if (!opts.force && hash === feed.lastContentHash) {
         return await this.record(feed, { result: 'unchanged', reason: 'same-content', httpStatus, etag, lastModified });
       }
-      const summary = await this.serialised(() => this.ingest.run([fileInput(spool, fileName(feed))], { source: `feed:${feed.id}`, trigger: `feed:${feed.id}` }));
+      const summary = await this.ingest.run([fileInput(spool, fileName(feed))], { source: `feed:${feed.id}`, trigger: `feed:${feed.id}` });
       const errors = summary.errors.map((e) => e.message).join('; ') || null;
       if (summary.records === 0 && summary.errors.length > 0) {
         // Nothing readable: a failure (counts towards backoff and `failing`); validators and hash are
@@ -155,12 +158,6 @@ export class PullFeedHandler {
     return sha.digest('hex');
   }
 
-  private serialised<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.ingestQueue.then(work, work);
-    this.ingestQueue = run.catch(() => undefined);
-    return run;
-  }
-
   private async record(
     feed: Feed,
     o: {
@@ -175,21 +172,19 @@ export class PullFeedHandler {
     },
   ): Promise<PullOutcome> {
     const now = this.clock();
-    const failures = o.result === 'failed' ? feed.consecutiveFailures + 1 : 0;
-    const next = nextPullAt(now, o.result, feed.intervalMinutes, failures);
     const s = o.summary;
-    await this.orm.em.fork().transactional((em) =>
-      new FeedRepository(em).recordPull(feed.id, {
+    const { nextPullAt: next } = await recordFeedOutcome(
+      this.orm,
+      feed.id,
+      {
         result: o.result,
-        at: now,
-        nextPullAt: next,
-        consecutiveFailures: failures,
-        error: o.error ?? null,
+        error: o.error,
+        summary: s,
         // Validators are kept from a 304 (they still hold) and replaced by a 200's (even if absent).
         ...(o.result !== 'failed' && o.reason !== 'not-modified' ? { etag: o.etag ?? null, lastModified: o.lastModified ?? null } : {}),
-        ...(o.contentHash ? { contentHash: o.contentHash } : {}),
-        ...(s ? { counts: { records: s.records, accepted: s.accepted, flagged: s.flagged, quarantined: s.quarantined, published: s.published } } : {}),
-      }),
+        contentHash: o.contentHash,
+      },
+      now,
     );
     return {
       feedId: feed.id,
@@ -198,7 +193,7 @@ export class PullFeedHandler {
       ...(o.reason ? { reason: o.reason } : {}),
       error: o.error ?? null,
       summary: s ? { runId: s.runId, records: s.records, accepted: s.accepted, flagged: s.flagged, quarantined: s.quarantined, published: s.published, errors: s.errors } : null,
-      nextPullAt: next.toISOString(),
+      nextPullAt: (next ?? now).toISOString(),
     };
   }
 }

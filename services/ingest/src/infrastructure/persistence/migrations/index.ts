@@ -88,13 +88,42 @@ class IngestFeedsSqlite extends Migration {
   }
 }
 
+/**
+ * The ledger lock (`infrastructure/locking/`): on SQLite this row IS the lock (a lease with owner and
+ * expiry, epoch milliseconds); on PostgreSQL the lock is a session advisory lock and the row only tells
+ * waiting runs who holds it.
+ */
+class IngestLedgerLockPostgres extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`create table if not exists ingest_ledger_lock (
+      name varchar(64) primary key, owner_run varchar(64) not null, owner_trigger varchar(200) not null,
+      acquired_at bigint not null, heartbeat_at bigint not null, expires_at bigint not null)`);
+  }
+  override async down(): Promise<void> {
+    this.addSql('drop table if exists ingest_ledger_lock');
+  }
+}
+
+class IngestLedgerLockSqlite extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`create table if not exists ingest_ledger_lock (
+      name text primary key, owner_run text not null, owner_trigger text not null,
+      acquired_at integer not null, heartbeat_at integer not null, expires_at integer not null)`);
+  }
+  override async down(): Promise<void> {
+    this.addSql('drop table if exists ingest_ledger_lock');
+  }
+}
+
 export const INGEST_MIGRATIONS: Record<SqlDialect, MigrationEntry[]> = {
   postgresql: [
     { name: 'Migration20261128000000_ingest_initial', class: IngestInitialPostgres },
     { name: 'Migration20261128100000_ingest_feeds', class: IngestFeedsPostgres },
+    { name: 'Migration20261128200000_ingest_ledger_lock', class: IngestLedgerLockPostgres },
   ],
   sqlite: [
     { name: 'Migration20261128000000_ingest_initial', class: IngestInitialSqlite },
     { name: 'Migration20261128100000_ingest_feeds', class: IngestFeedsSqlite },
+    { name: 'Migration20261128200000_ingest_ledger_lock', class: IngestLedgerLockSqlite },
   ],
 };
