@@ -12,11 +12,11 @@ import { resolveOrganisations, type OrganisationResolvedEvent } from '../resolve
 export const DEFAULT_RE_RESOLVE_REASONS: readonly string[] = ['OFFLINE', 'NOT_FOUND', 'API_ERROR'];
 
 /**
- * Resolved, but from a fallback that SIRENE can improve (no coordinates, headcount or exact establishment):
- * the DGCL reference of communes and EPCI. Re-resolved by default too, so that importing the SIRENE stock
- * upgrades them.
+ * Resolved, but from a fallback that SIRENE can improve (no NAF, coordinates, headcount or exact establishment):
+ * the DGCL reference of communes and EPCI, and the enrichment a consolidated source (decp.info) carried.
+ * Re-resolved by default too, so that importing the SIRENE stock upgrades them.
  */
-export const FALLBACK_ORIGINS: readonly string[] = ['dgcl-collectivites'];
+export const FALLBACK_ORIGINS: readonly string[] = ['dgcl-collectivites', 'decp.info'];
 
 export interface ReResolveOrganisationsOptions {
   /**
