@@ -2,6 +2,7 @@ export * from './domain/search.errors';
 export * from './domain/search-document';
 export * from './domain/search-query';
 export * from './domain/search-result';
+export * from './domain/disjunctive-facets';
 export * from './domain/search-index.port';
 export * from './domain/organisation-profile-store.port';
 export * from './domain/cpv-label';

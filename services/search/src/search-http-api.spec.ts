@@ -96,6 +96,29 @@ describe('search service: consumers and HTTP API', () => {
     ]);
   });
 
+  it('keeps every value of a facet once one is picked (disjunctive facets), with OR inside a facet and 0 for a selected value without match', async () => {
+    const res = await http().get('/api/search?departementAcheteur=29&departementAcheteur=56&annee=2023,2019&facettes=buyerDepartement,year,purchaseType').expect(200);
+    // (29 or 56) and (2023 or 2019): c3 only (Quimper, 2023)
+    expect(uids(res.body)).toEqual([FIXTURE.c3.uid]);
+    expect(res.body.total).toBe(1);
+    // départements of the 2023/2019 contracts (c3 in 29, c6 in 35), 56 selected without a match
+    expect(res.body.facets.buyerDepartement).toEqual([
+      { key: '29', count: 1, amount: 1_250_000 },
+      { key: '35', count: 1, amount: 0 },
+      { key: '56', count: 0, amount: 0 },
+    ]);
+    // years of the contracts of 29/56: c2, c9 (2024), c3 (2023), c5 (2022); 2019 selected without a match
+    expect(res.body.facets.year).toEqual([
+      { key: '2024', count: 2, amount: 470_000 },
+      { key: '2022', count: 1, amount: 98_500.5 },
+      { key: '2023', count: 1, amount: 1_250_000 },
+      { key: '2019', count: 0, amount: 0 },
+    ]);
+    expect(res.body.facets.purchaseType).toEqual([{ key: 'services', count: 1, amount: 1_250_000 }]);
+    const bad = await http().get('/api/search?annee=24').expect(400);
+    expect(bad.body.details.issues.map((i: { path: string }) => i.path)).toEqual(['annee']);
+  });
+
   it('walks every result page by cursor without repeating or skipping one', async () => {
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -183,9 +206,10 @@ describe('search service: consumers and HTTP API', () => {
     expect(health.body.checks.searchEngine).toMatchObject({ ok: true, detail: expect.stringMatching(/^embedded/) });
     const doc = (await http().get('/api/openapi.json').expect(200)).body;
     const names = doc.paths['/api/search'].get.parameters.map((p: { name: string }) => p.name);
-    expect(names).toEqual(expect.arrayContaining(['q', 'acheteur', 'cpv', 'montantMin', 'tri', 'limit', 'cursor', 'facettes', 'If-None-Match']));
+    expect(names).toEqual(expect.arrayContaining(['q', 'acheteur', 'cpv', 'annee', 'montantMin', 'tri', 'limit', 'cursor', 'facettes', 'If-None-Match']));
     expect(doc.paths['/api/search/organisations'].get.responses['429']).toBeDefined();
     expect(doc.components.schemas.SearchResult.required).toEqual(['total', 'items', 'facets', 'nextCursor']);
+    expect(doc.paths['/api/search'].get.description).toMatch(/Facettes disjonctives/);
   });
 });
 

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ContractSearchDocument } from './domain/search-document';
 import type { SearchIndex } from './domain/search-index.port';
 import { FACET_NAMES, type FacetName, type SearchQueryInput } from './domain/search-query';
+type SearchFilters = NonNullable<SearchQueryInput['filters']>;
 import type { FacetBucket, SearchResult } from './domain/search-result';
 import { SearchCursorInvalidError, SearchQueryInvalidError } from './domain/search.errors';
 import {
@@ -56,6 +57,26 @@ function expectedFacet(docs: ContractSearchDocument[], name: FacetName): FacetBu
   return [...buckets.values()]
     .map((b) => ({ ...b, amount: Math.round(b.amount * 100) / 100 }))
     .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
+}
+
+/** The filters with this facet's own filter set to one value, every other filter kept. */
+function selecting(filters: SearchFilters, facet: FacetName, key: string): SearchFilters {
+  switch (facet) {
+    case 'purchaseType':
+      return { ...filters, purchaseType: key as 'travaux' };
+    case 'cpvDivision':
+      return { ...filters, cpv: [key] };
+    case 'buyerDepartement':
+      return { ...filters, buyerTerritory: { ...filters.buyerTerritory, departement: [key] } };
+    case 'buyerType':
+      return { ...filters, buyerType: [key] };
+    case 'supplierCategorie':
+      return { ...filters, supplierCategorie: [key as 'PME'] };
+    case 'procedure':
+      return { ...filters, procedure: [key] };
+    case 'year':
+      return { ...filters, year: [Number(key)] };
+  }
 }
 
 function compareNullsLast(a: string | number | null, b: string | number | null, order: 'asc' | 'desc'): number {
@@ -230,6 +251,124 @@ export function describeSearchIndexConformance(name: string, factory: SearchInde
         ]);
         expect(r.facets.year).toEqual([{ key: '2024', count: 3, amount: 1_315_000 }]);
         expect((await index.search({ facets: [] })).facets).toEqual({});
+      });
+    });
+
+    describe('disjunctive facets', () => {
+      beforeEach(() => load());
+
+      const docs = () => fixtureDocuments();
+      const where = (pred: (d: ContractSearchDocument) => boolean) => docs().filter(pred);
+      const inDepartements = (...deps: string[]) => (d: ContractSearchDocument) => deps.includes(d.buyer.departement ?? '');
+      const zero = (key: string): FacetBucket => ({ key, count: 0, amount: 0 });
+
+      it('keeps the other values of a facet, with their counts, once a value of it is picked', async () => {
+        const r = await index.search({ filters: { buyerTerritory: { departement: '29' } }, facets: ['buyerDepartement'] });
+        expect(r.facets.buyerDepartement).toEqual(expectedFacet(docs(), 'buyerDepartement'));
+        expect(uids(r)).toEqual(uidsOf('c2', 'c3', 'c9'));
+        expect(r.total).toBe(3);
+      });
+
+      it('counts each facet with the filters of the other facets, never with its own', async () => {
+        const r = await index.search({
+          filters: { buyerTerritory: { departement: '29' }, purchaseType: 'travaux' },
+          facets: ['buyerDepartement', 'purchaseType', 'year'],
+        });
+        // département counts among travaux, purchase-type counts in the Finistère, years with both filters
+        expect(r.facets.buyerDepartement).toEqual(expectedFacet(where((d) => d.purchaseType === 'travaux'), 'buyerDepartement'));
+        expect(r.facets.purchaseType).toEqual(expectedFacet(where(inDepartements('29')), 'purchaseType'));
+        expect(r.facets.year).toEqual(expectedFacet(where((d) => d.purchaseType === 'travaux' && inDepartements('29')(d)), 'year'));
+        expect(uids(r)).toEqual(uidsOf('c2', 'c9'));
+        expect(r.total).toBe(2);
+      });
+
+      it('combines several values of one facet with OR and facets with AND (départements, years)', async () => {
+        const r = await index.search({
+          filters: { buyerTerritory: { departement: ['29', '56'] }, year: [2022, 2023] },
+          facets: ['buyerDepartement', 'year', 'purchaseType'],
+        });
+        const matching = where((d) => inDepartements('29', '56')(d) && [2022, 2023].includes(d.year ?? 0));
+        expect(uids(r)).toEqual(uidsOf('c3', 'c5'));
+        expect(r.total).toBe(2);
+        expect(r.facets.buyerDepartement).toEqual(expectedFacet(where((d) => [2022, 2023].includes(d.year ?? 0)), 'buyerDepartement'));
+        expect(r.facets.year).toEqual(expectedFacet(where(inDepartements('29', '56')), 'year'));
+        expect(r.facets.purchaseType).toEqual(expectedFacet(matching, 'purchaseType'));
+      });
+
+      it('still lists a selected value that has no match, with count 0', async () => {
+        // "voirie" only finds travaux: fournitures is selected too, and must stay visible to be unticked
+        const r = await index.search({ q: 'voirie', filters: { purchaseType: ['travaux', 'fournitures'] }, facets: ['purchaseType'] });
+        expect(uids(r)).toEqual(uidsOf('c1', 'c2', 'c9'));
+        expect(r.facets.purchaseType).toEqual([{ key: 'travaux', count: 3, amount: 1_315_000 }, zero('fournitures')]);
+
+        // values found nowhere in the index, in every kind of facet; a CPV prefix longer than a division adds no key
+        const none = await index.search({
+          filters: { buyerType: ['commune', 'hopital'], year: [2024, 2019], cpv: ['45', '71', '4523'], procedure: ['Procédure adaptée', 'Dialogue compétitif'] },
+          facets: ['buyerType', 'year', 'cpvDivision', 'procedure'],
+        });
+        expect(uids(none)).toEqual(uidsOf('c9')); // commune, 2024, CPV 45, procédure adaptée
+        const yearsOfCommunes = where((d) => d.buyer.type === 'commune' && d.cpvDivision === '45' && d.procedure === 'Procédure adaptée');
+        expect(none.facets.year).toEqual([...expectedFacet(yearsOfCommunes, 'year'), zero('2019')]);
+        expect(none.facets.buyerType?.find((b) => b.key === 'hopital')).toEqual(zero('hopital'));
+        expect(none.facets.cpvDivision?.find((b) => b.key === '71')).toEqual(zero('71'));
+        expect(none.facets.cpvDivision?.some((b) => b.key === '4523')).toBe(false);
+        expect(none.facets.procedure?.find((b) => b.key === 'Dialogue compétitif')).toEqual(zero('Dialogue compétitif'));
+
+        // nothing matches at all: every selected value is listed, with 0
+        const nothing = await index.search({ q: 'voirie', filters: { supplierCategorie: 'ETI', buyerTerritory: { departement: '56' } }, facets: ['supplierCategorie', 'buyerDepartement'] });
+        expect(nothing.total).toBe(0);
+        expect(nothing.items).toEqual([]);
+        expect(nothing.facets.supplierCategorie).toEqual([zero('ETI')]); // no "voirie" in the Morbihan at all
+        expect(nothing.facets.buyerDepartement).toEqual([zero('56')]);
+        const stopWords = await index.search({ q: 'de la', filters: { purchaseType: 'travaux' }, facets: ['purchaseType'] });
+        expect(stopWords.total).toBe(0);
+        expect(stopWords.facets.purchaseType).toEqual([zero('travaux')]);
+      });
+
+      it('counts supplier sizes among the titulaires meeting the supplier territory filter (one and the same titulaire)', async () => {
+        // titulaires in the Finistère: only SARL TRAVAUX PUBLICS DU LEON (PME), on c1 and c2; c1 also has a GE from Rennes
+        const r = await index.search({ filters: { supplierCategorie: 'GE', supplierTerritory: { departement: '29' } }, facets: ['supplierCategorie', 'buyerDepartement'] });
+        expect(r.total).toBe(0);
+        expect(r.facets.supplierCategorie).toEqual([{ key: 'PME', count: 2, amount: 845_000 + 320_000 }, zero('GE')]);
+        expect(r.facets.buyerDepartement).toEqual([]);
+        const pme = await index.search({ filters: { supplierCategorie: 'PME', supplierTerritory: { departement: '29' } }, facets: [] });
+        expect(uids(pme)).toEqual(uidsOf('c1', 'c2'));
+      });
+
+      it("gives each value the number of contracts that ticking it alone would find (the other facets' filters kept)", async () => {
+        const selections: SearchFilters[] = [
+          { buyerTerritory: { departement: ['29', '35'] }, purchaseType: 'travaux' },
+          { supplierCategorie: ['PME', 'unknown'], year: 2024, cpv: '45' },
+          { procedure: "Appel d'offres ouvert", buyerType: ['commune', 'epci'], supplierTerritory: { bretagne: true } },
+        ];
+        for (const filters of selections) {
+          const r = await index.search({ filters });
+          for (const facet of FACET_NAMES) {
+            for (const bucket of r.facets[facet] ?? []) {
+              const alone = await index.search({ filters: selecting(filters, facet, bucket.key), facets: [], size: 1 });
+              expect({ filters, facet, key: bucket.key, count: alone.total }).toEqual({ filters, facet, key: bucket.key, count: bucket.count });
+            }
+          }
+        }
+      });
+
+      it('keeps hits, total, order and cursors on every filter while facets are disjunctive', async () => {
+        const query: SearchQueryInput = {
+          filters: { buyerTerritory: { departement: ['29', '35'] }, supplierCategorie: ['GE', 'PME'] },
+          sort: { field: 'amount', order: 'desc' },
+          size: 2,
+        };
+        const expected = uidsOf('c1', 'c2', 'c6', 'c9');
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await index.search({ ...query, cursor }); // every facet requested on every page
+          expect(page.total).toBe(expected.length);
+          expect(page.facets.buyerDepartement?.length).toBeGreaterThan(2);
+          seen.push(...page.items.map((i) => i.uid));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        expect(seen).toEqual(expectedOrder(docs().filter((d) => expected.includes(d.uid)), 'amount', 'desc'));
       });
     });
 

@@ -29,7 +29,7 @@ export const FACET_NAMES = [
 export type FacetName = (typeof FACET_NAMES)[number];
 
 /** Accepts one value or a list (query strings give either) and yields a non-empty list. */
-const oneOrMany = <T extends z.ZodType<string>>(item: T) =>
+const oneOrMany = <T extends z.ZodType>(item: T) =>
   z
     .union([item, z.array(item).min(1).max(50)])
     .transform((v): z.output<T>[] => (Array.isArray(v) ? v : [v]));
@@ -40,6 +40,8 @@ const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected an ISO date YYYY-MM-DD')
   .refine((d) => !Number.isNaN(Date.parse(d)), 'not a calendar date');
+
+const yearSchema = z.number().int('year: an integer such as 2024').min(1900, 'year: 1900 to 2099').max(2099, 'year: 1900 to 2099');
 
 const territorySchema = z
   .strictObject({
@@ -71,6 +73,8 @@ export const SearchFiltersSchema = z.strictObject({
   nature: oneOrMany(label).optional(),
   procedure: oneOrMany(label).optional(),
   notificationDate: rangeOf(isoDate),
+  /** Notification years (the `year` facet's values); a contract without a date matches none. */
+  year: oneOrMany(yearSchema).optional(),
   /** Range over usable amounts (EUR); contracts with an unusable amount never match a range. */
   amount: rangeOf(z.number().finite().nonnegative()),
   supplierCategorie: oneOrMany(z.enum(SUPPLIER_CATEGORIES)).optional(),

@@ -10,13 +10,20 @@ import type {
   UpsertReport,
 } from '../../domain/search-index.port';
 import {
+  disjunctiveFacets,
+  facetFilterOnly,
+  selectedFacetKeys,
+  withSelectedBuckets,
+  withoutFacetFilter,
+} from '../../domain/disjunctive-facets';
+import {
   decodeCursor,
   effectiveSort,
   encodeCursor,
   parseSearchQuery,
   parseSuggestQuery,
   type FacetName,
-  type SearchQuery,
+  type SearchFilters,
   type SearchQueryInput,
   type SortField,
   type SortOrder,
@@ -24,8 +31,8 @@ import {
 } from '../../domain/search-query';
 import {
   contractLink,
-  orderBuckets,
   summarise,
+  type FacetBucket,
   type Facets,
   type OrganisationSuggestion,
   type SearchResult,
@@ -81,8 +88,7 @@ function territoryFilters(prefix: string, t: TerritoryFilter | undefined): Query
 }
 
 /** Filters built from validated values only: term/terms/range/prefix/nested, never query_string. */
-export function buildFilters(q: SearchQuery): Query[] {
-  const f = q.filters;
+export function buildFilters(f: SearchFilters): Query[] {
   const out: Query[] = [];
   if (f.buyer) {
     out.push({
@@ -108,6 +114,7 @@ export function buildFilters(q: SearchQuery): Query[] {
   if (f.notificationDate) {
     out.push({ range: { dateNotification: { gte: f.notificationDate.min, lte: f.notificationDate.max } } });
   }
+  if (f.year) out.push({ terms: { year: f.year } });
   if (f.amount) out.push({ range: { amount: { gte: f.amount.min, lte: f.amount.max } } });
   const flags: [boolean | undefined, string][] = [
     [f.considerationSociale, 'considerationSociale'],
@@ -131,26 +138,73 @@ function sortClause(field: SortField, order: SortOrder): estypes.SortCombination
   }
 }
 
-function facetAggregations(names: FacetName[]): Record<string, estypes.AggregationsAggregationContainer> {
+const allOf = (clauses: Query[]): Query => (clauses.length === 0 ? { match_all: {} } : clauses.length === 1 ? clauses[0] : { bool: { filter: clauses } });
+
+/**
+ * Disjunctive faceting, the standard way: the query holds the text and every filter not tied to a
+ * disjunctive facet; `post_filter` holds the filters of the disjunctive facets (so hits and total use
+ * every filter); each facet aggregation sits in a `filter` aggregation with the other facets' filters.
+ * Filters of facets that are not requested stay in the query (post_filter costs more).
+ */
+export function buildSearchFilters(filters: SearchFilters, facets: FacetName[]): { query: Query[]; postFilter: Query | undefined; facetFilters: Map<FacetName, Query> } {
+  const disjunctive = disjunctiveFacets({ filters, facets });
+  const base = disjunctive.reduce(withoutFacetFilter, filters);
+  const facetFilters = new Map(disjunctive.map((f) => [f, allOf(buildFilters(facetFilterOnly(filters, f)))]));
+  return { query: buildFilters(base), postFilter: facetFilters.size ? allOf([...facetFilters.values()]) : undefined, facetFilters };
+}
+
+const sumAmount = { amount: { sum: { field: 'amount' } } } satisfies Record<string, estypes.AggregationsAggregationContainer>;
+
+function facetAggregations(
+  names: FacetName[],
+  filters: SearchFilters,
+  facetFilters: Map<FacetName, Query>,
+): Record<string, estypes.AggregationsAggregationContainer> {
   const aggs: Record<string, estypes.AggregationsAggregationContainer> = {};
   for (const name of names) {
+    const others = [...facetFilters].filter(([f]) => f !== name).map(([, q]) => q);
+    const inner: Record<string, estypes.AggregationsAggregationContainer> = {};
     if (name === 'supplierCategorie') {
-      // nested → per category → back to the contract: each contract counted (and summed) once per category.
-      aggs[name] = {
+      // nested → titulaires meeting the supplier territory filter → per category → back to the contract:
+      // each contract counted (and summed) once per category; 4 categories, so the terms size never truncates.
+      inner.values = {
         nested: { path: 'titulaires' },
         aggs: {
-          buckets: {
-            terms: { field: 'titulaires.categorie', size: 20 },
-            aggs: { contracts: { reverse_nested: {}, aggs: { amount: { sum: { field: 'amount' } } } } },
+          scope: {
+            filter: allOf(territoryFilters('titulaires', filters.supplierTerritory)),
+            aggs: {
+              buckets: {
+                terms: { field: 'titulaires.categorie', size: 20 },
+                aggs: { contracts: { reverse_nested: {}, aggs: sumAmount } },
+              },
+            },
           },
         },
       };
     } else {
-      aggs[name] = { terms: { field: FACET_FIELDS[name], size: 200 }, aggs: { amount: { sum: { field: 'amount' } } } };
+      const field = FACET_FIELDS[name];
+      inner.values = { terms: { field, size: 200 }, aggs: sumAmount };
+      // Selected keys are counted exactly even when they fall outside the top 200 terms.
+      const selected = selectedFacetKeys(filters, name);
+      if (selected.length) {
+        inner.selected = {
+          filters: { filters: selected.map((k) => ({ term: { [field]: name === 'year' ? Number(k) : k } })) },
+          aggs: sumAmount,
+        };
+      }
+    }
+    if (others.length) {
+      aggs[name] = { filter: allOf(others), aggs: inner };
+    } else {
+      // No other facet filter: unwrapped, so the engine keeps its fast paths for top-level terms aggregations.
+      aggs[name] = inner.values;
+      if (inner.selected) aggs[`${name}${SELECTED_SUFFIX}`] = inner.selected;
     }
   }
   return aggs;
 }
+
+const SELECTED_SUFFIX = '_selected';
 
 interface TermsBucket {
   key: string | number;
@@ -159,18 +213,33 @@ interface TermsBucket {
   contracts?: { doc_count: number; amount: { value: number | null } };
 }
 
-function readFacets(names: FacetName[], aggs: Record<string, unknown> | undefined): Facets {
+type ValuesAggregation = { buckets?: TermsBucket[]; scope?: { buckets?: { buckets: TermsBucket[] } } };
+type SelectedAggregation = { buckets: { doc_count: number; amount: { value: number | null } }[] };
+interface FacetAggregation {
+  values?: ValuesAggregation;
+  selected?: SelectedAggregation;
+}
+
+function readFacets(names: FacetName[], filters: SearchFilters, aggs: Record<string, unknown> | undefined): Facets {
   const facets: Facets = {};
   for (const name of names) {
-    const agg = aggs?.[name] as { buckets?: TermsBucket[] | { buckets: TermsBucket[] } } | undefined;
-    const raw = name === 'supplierCategorie' ? (agg?.buckets as { buckets: TermsBucket[] } | undefined)?.buckets : (agg?.buckets as TermsBucket[] | undefined);
-    facets[name] = orderBuckets(
-      (raw ?? []).map((b) =>
-        name === 'supplierCategorie'
-          ? { key: String(b.key), count: b.contracts?.doc_count ?? 0, amount: b.contracts?.amount.value ?? 0 }
-          : { key: String(b.key), count: b.doc_count, amount: b.amount?.value ?? 0 },
-      ),
-    );
+    const raw = aggs?.[name] as (FacetAggregation & ValuesAggregation) | undefined;
+    // Wrapped in a filter aggregation (other facets' filters) or not (see facetAggregations).
+    const agg: FacetAggregation | undefined =
+      raw && 'values' in raw ? raw : { values: raw, selected: aggs?.[`${name}${SELECTED_SUFFIX}`] as SelectedAggregation | undefined };
+    const selected = selectedFacetKeys(filters, name);
+    const buckets = new Map<string, FacetBucket>();
+    if (name === 'supplierCategorie') {
+      for (const b of agg?.values?.scope?.buckets?.buckets ?? []) {
+        buckets.set(String(b.key), { key: String(b.key), count: b.contracts?.doc_count ?? 0, amount: b.contracts?.amount.value ?? 0 });
+      }
+    } else {
+      for (const b of agg?.values?.buckets ?? []) buckets.set(String(b.key), { key: String(b.key), count: b.doc_count, amount: b.amount?.value ?? 0 });
+      agg?.selected?.buckets.forEach((b, i) => {
+        if (b.doc_count > 0) buckets.set(selected[i], { key: selected[i], count: b.doc_count, amount: b.amount.value ?? 0 });
+      });
+    }
+    facets[name] = withSelectedBuckets([...buckets.values()], selected);
   }
   return facets;
 }
@@ -370,17 +439,19 @@ export class ElasticsearchSearchIndex implements SearchIndex {
           },
         ]
       : [];
+    const { query: filter, postFilter, facetFilters } = buildSearchFilters(q.filters, q.facets);
     let res: estypes.SearchResponse<ContractSearchDocument>;
     try {
       res = await this.client.search<ContractSearchDocument>({
         index: this.alias,
-        query: { bool: { must, filter: buildFilters(q) } },
+        query: { bool: { must, filter } },
+        post_filter: postFilter,
         size: q.size + 1,
         sort: sortClause(sort.field, sort.order),
         search_after: searchAfter,
         track_total_hits: true,
         track_scores: sort.field === 'relevance',
-        aggs: q.facets.length ? facetAggregations(q.facets) : undefined,
+        aggs: q.facets.length ? facetAggregations(q.facets, q.filters, facetFilters) : undefined,
         highlight:
           q.highlight && q.q
             ? {
@@ -410,7 +481,7 @@ export class ElasticsearchSearchIndex implements SearchIndex {
     const last = page[page.length - 1];
     const nextCursor = hasMore && last?.sort ? encodeCursor(ENGINE, sort, last.sort) : null;
     const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
-    return { total, items, facets: readFacets(q.facets, res.aggregations as Record<string, unknown> | undefined), nextCursor };
+    return { total, items, facets: readFacets(q.facets, q.filters, res.aggregations as Record<string, unknown> | undefined), nextCursor };
   }
 
   async suggestOrganisations(prefix: string, limit?: number): Promise<OrganisationSuggestion[]> {

@@ -13,13 +13,19 @@ import type {
   UpsertReport,
 } from '../../domain/search-index.port';
 import {
+  disjunctiveFacets,
+  selectedFacetKeys,
+  withSelectedBuckets,
+  withoutFacetFilter,
+} from '../../domain/disjunctive-facets';
+import {
   decodeCursor,
   effectiveSort,
   encodeCursor,
   parseSearchQuery,
   parseSuggestQuery,
   type FacetName,
-  type SearchQuery,
+  type SearchFilters,
   type SearchQueryInput,
   type SortField,
   type SortOrder,
@@ -27,7 +33,6 @@ import {
 } from '../../domain/search-query';
 import {
   contractLink,
-  orderBuckets,
   summarise,
   type FacetBucket,
   type Facets,
@@ -98,8 +103,7 @@ function territoryClauses(prefix: string, t: TerritoryFilter | undefined, where:
   }
 }
 
-function filterClauses(q: SearchQuery): Where {
-  const f = q.filters;
+function filterClauses(f: SearchFilters): Where {
   const where: Where = { clauses: [], params: [] };
   if (f.buyer) {
     where.clauses.push(`(${f.buyer.map((b) => (b.length === 14 ? 'c.buyer_siret = ?' : 'c.buyer_siren = ?')).join(' OR ')})`);
@@ -131,6 +135,7 @@ function filterClauses(q: SearchQuery): Where {
     where.clauses.push('c.date_notification <= ?');
     where.params.push(f.notificationDate.max);
   }
+  if (f.year) inList('c.year', f.year, where);
   if (f.amount?.min !== undefined) {
     where.clauses.push('c.amount >= ?');
     where.params.push(f.amount.min);
@@ -281,9 +286,13 @@ export class EmbeddedSearchIndex implements SearchIndex {
     const q = parseSearchQuery(input);
     const sort = effectiveSort(q);
     const terms = q.q ? frenchTerms(q.q) : [];
-    if (q.q && terms.length === 0) return { total: 0, items: [], facets: {}, nextCursor: null }; // only stop words
+    if (q.q && terms.length === 0) {
+      // only stop words: nothing matches (selected facet values are still listed, as by every search)
+      const facets: Facets = Object.fromEntries(q.facets.map((name) => [name, withSelectedBuckets([], selectedFacetKeys(q.filters, name))]));
+      return { total: 0, items: [], facets, nextCursor: null };
+    }
 
-    const where = filterClauses(q);
+    const where = filterClauses(q.filters);
     const fts = terms.length
       ? `JOIN (SELECT rowid AS rid, bm25(contracts_fts, ${BM25_WEIGHTS}) AS rank FROM contracts_fts WHERE contracts_fts MATCH ?) h ON h.rid = c.rid`
       : '';
@@ -327,7 +336,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
     const nextCursor = hasMore && last ? encodeCursor(ENGINE, sort, [last.k, last.uid]) : null;
 
     const { total, facets } = this.cachedTotalsAndFacets(JSON.stringify([terms, q.filters, q.facets]), () =>
-      this.totalsAndFacets(base, baseParams, q.facets),
+      this.totalsAndFacets(terms, q.filters, q.facets),
     );
     return { total, items, facets, nextCursor };
   }
@@ -352,24 +361,54 @@ export class EmbeddedSearchIndex implements SearchIndex {
     return value;
   }
 
-  /** Total and every requested facet in one statement over the filtered set (materialised once). */
-  private totalsAndFacets(base: string, params: unknown[], names: FacetName[]): { total: number; facets: Facets } {
+  /**
+   * Total and every requested facet in one statement. The facets whose own filter is not set are
+   * grouped over the filtered set, materialised once (`f`); each disjunctive facet (its own filter
+   * set) is grouped over the set filtered by everything but that filter. The text match is
+   * materialised once (`h`) and shared by all of them.
+   */
+  private totalsAndFacets(terms: string[], filters: SearchFilters, names: FacetName[]): { total: number; facets: Facets } {
+    const where = filterClauses(filters);
+    const whereSql = (w: Where) => (w.clauses.length ? `WHERE ${w.clauses.join(' AND ')}` : '');
+    const textCte = terms.length ? 'h AS MATERIALIZED (SELECT rowid AS rid FROM contracts_fts WHERE contracts_fts MATCH ?)' : null;
+    const textParams = terms.length ? [matchExpression(terms)] : [];
+    const source = `contracts c${terms.length ? ' JOIN h ON h.rid = c.rid' : ''}`;
     if (names.length === 0) {
-      return { total: this.db.prepare(`SELECT COUNT(*) ${base}`).pluck().get(...params) as number, facets: {} };
+      return {
+        total: this.db.prepare(`${textCte ? `WITH ${textCte} ` : ''}SELECT COUNT(*) FROM ${source} ${whereSql(where)}`).pluck().get(...textParams, ...where.params) as number,
+        facets: {},
+      };
     }
-    const parts = ["SELECT '#total' AS dim, NULL AS key, COUNT(*) AS n, 0 AS amount FROM f"];
+    const disjunctive = new Set(disjunctiveFacets({ filters, facets: names }));
+    const parts: { sql: string; params: unknown[] }[] = [{ sql: "SELECT '#total' AS dim, NULL AS key, COUNT(*) AS n, 0 AS amount FROM f c", params: [] }];
     for (const name of names) {
+      // Disjunctive: over the set filtered by every filter but the facet's own; otherwise over f.
+      const own = disjunctive.has(name) ? filterClauses(withoutFacetFilter(filters, name)) : { clauses: [], params: [] };
+      const from = disjunctive.has(name) ? source : 'f c';
       if (name === 'supplierCategorie') {
-        // Each contract once per category, however many of its titulaires share it.
-        parts.push(`SELECT 'supplierCategorie', t.categorie, COUNT(*), TOTAL(f.amount)
-          FROM f JOIN (SELECT DISTINCT rid, categorie FROM titulaires) t ON t.rid = f.rid GROUP BY t.categorie`);
+        // Each contract once per category, however many of its titulaires share it; only titulaires
+        // meeting the supplier territory filter count (supplier conditions hold for one titulaire).
+        // From the set into its titulaires (primary key lookups), not a scan of every titulaire.
+        const t: Where = { clauses: [...own.clauses], params: [...own.params] };
+        territoryClauses('t.', filters.supplierTerritory, t);
+        parts.push({
+          sql: `SELECT 'supplierCategorie', categorie, COUNT(*), TOTAL(amount) FROM (SELECT DISTINCT c.rid, c.amount, t.categorie
+            FROM ${from} JOIN titulaires t ON t.rid = c.rid ${whereSql(t)}) GROUP BY categorie`,
+          params: t.params,
+        });
       } else {
-        const col = FACET_COLUMNS[name];
-        parts.push(`SELECT '${name}', CAST(${col} AS TEXT), COUNT(*), TOTAL(amount) FROM f WHERE ${col} IS NOT NULL GROUP BY ${col}`);
+        const col = `c.${FACET_COLUMNS[name]}`;
+        parts.push({
+          sql: `SELECT '${name}', CAST(${col} AS TEXT), COUNT(*), TOTAL(c.amount) FROM ${from}
+            WHERE ${[...own.clauses, `${col} IS NOT NULL`].join(' AND ')} GROUP BY ${col}`,
+          params: own.params,
+        });
       }
     }
-    const sql = `WITH f AS MATERIALIZED (SELECT c.rid, c.amount, c.purchase_type, c.cpv_division, c.buyer_departement,
-      c.buyer_type, c.procedure, c.year ${base}) ${parts.join(' UNION ALL ')}`;
+    const sql = `WITH ${textCte ? `${textCte}, ` : ''}f AS MATERIALIZED (SELECT c.rid, c.amount, c.purchase_type, c.cpv_division,
+      c.buyer_departement, c.buyer_type, c.procedure, c.year FROM ${source} ${whereSql(where)})
+      ${parts.map((p) => p.sql).join(' UNION ALL ')}`;
+    const params = [...textParams, ...where.params, ...parts.flatMap((p) => p.params)];
     const rows = this.db.prepare(sql).all(...params) as { dim: string; key: string | null; n: number; amount: number }[];
     let total = 0;
     const buckets = new Map<FacetName, FacetBucket[]>(names.map((n) => [n, []]));
@@ -378,7 +417,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
       else buckets.get(r.dim as FacetName)?.push({ key: String(r.key), count: r.n, amount: r.amount });
     }
     const facets: Facets = {};
-    for (const [name, list] of buckets) facets[name] = orderBuckets(list);
+    for (const [name, list] of buckets) facets[name] = withSelectedBuckets(list, selectedFacetKeys(filters, name));
     return { total, facets };
   }
 

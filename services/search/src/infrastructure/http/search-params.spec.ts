@@ -26,6 +26,7 @@ describe('GET /api/search query string → domain query', () => {
       procedure: ["Appel d'offres ouvert", 'Procédure adaptée'],
       dateNotificationMin: '2024-01-01',
       dateNotificationMax: '2024-12-31',
+      annee: ['2023,2024', '2022'],
       montantMin: '40000',
       montantMax: '1000000.50',
       considerationSociale: 'true',
@@ -50,6 +51,7 @@ describe('GET /api/search query string → domain query', () => {
         purchaseType: ['travaux'],
         procedure: ["Appel d'offres ouvert", 'Procédure adaptée'],
         notificationDate: { min: '2024-01-01', max: '2024-12-31' },
+        year: [2023, 2024, 2022],
         amount: { min: 40000, max: 1000000.5 },
         considerationSociale: true,
         innovation: false,
@@ -108,6 +110,13 @@ describe('GET /api/search query string → domain query', () => {
       message: 'unknown value "TPE" (expected PME, ETI, GE, unknown)',
     });
     expect(issuesOf(() => searchQueryFromParams({ facettes: 'montant' }))[0].path).toBe('facettes');
+  });
+
+  it('takes several notification years (the year facet) as numbers, and names annee when one is not a year', () => {
+    expect(searchQueryFromParams({ annee: '2024' }).filters.year).toEqual([2024]);
+    expect(searchQueryFromParams({ annee: ['2023', '2024'] }).filters.year).toEqual([2023, 2024]);
+    expect(issuesOf(() => searchQueryFromParams({ annee: '2024,24' }))).toEqual([{ path: 'annee', message: 'expected years of 4 digits such as 2024, got "24"' }]);
+    expect(issuesOf(() => searchQueryFromParams({ annee: '1850' }))).toEqual([{ path: 'annee', message: 'year: 1900 to 2099' }]);
   });
 
   it('refuses nested objects an extended query parser would produce', () => {

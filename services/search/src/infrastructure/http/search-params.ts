@@ -10,9 +10,11 @@ import { SearchQueryInvalidError, type QueryIssue } from '../../domain/search.er
  *
  * Multi-valued parameters accept repetition (`?cpv=45&cpv=71`) and comma lists (`?cpv=45,71`);
  * `nature` and `procedure` hold free labels, so they accept repetition only (a comma stays in the value).
+ * Values of one parameter combine with OR, parameters with AND. Facets are disjunctive: each facet is
+ * counted without its own parameter (see domain/disjunctive-facets.ts), hits and total with all of them.
  * Unknown parameters are refused (a typo must not silently widen a search).
  */
-export type ParamKind = 'text' | 'list' | 'labels' | 'boolean' | 'number' | 'integer' | 'date' | 'enum' | 'facets';
+export type ParamKind = 'text' | 'list' | 'years' | 'labels' | 'boolean' | 'number' | 'integer' | 'date' | 'enum' | 'facets';
 
 export interface SearchParamSpec {
   name: string;
@@ -46,6 +48,7 @@ export const SEARCH_PARAMS: readonly SearchParamSpec[] = [
   { name: 'typeAchat', kind: 'list', target: 'filters.purchaseType', values: ['travaux', 'fournitures', 'services'], description: 'Type d’achat déduit du CPV : travaux, fournitures, services.', example: 'travaux' },
   { name: 'nature', kind: 'labels', target: 'filters.nature', description: 'Nature du marché, libellé DECP exact (répéter le paramètre pour plusieurs).', example: 'Marché' },
   { name: 'procedure', kind: 'labels', target: 'filters.procedure', description: 'Procédure, libellé DECP exact (répéter le paramètre pour plusieurs).', example: 'Procédure adaptée' },
+  { name: 'annee', kind: 'years', target: 'filters.year', description: 'Année de notification (AAAA), valeurs de la facette year ; un marché sans date de notification n’a pas d’année.', example: '2023,2024' },
   { name: 'dateNotificationMin', kind: 'date', target: 'filters.notificationDate.min', description: 'Notifié le ou après (AAAA-MM-JJ).', example: '2024-01-01' },
   { name: 'dateNotificationMax', kind: 'date', target: 'filters.notificationDate.max', description: 'Notifié le ou avant (AAAA-MM-JJ).', example: '2024-12-31' },
   { name: 'montantMin', kind: 'number', target: 'filters.amount.min', description: 'Montant minimal en euros HT (montants exploitables seulement).', example: '40000' },
@@ -103,6 +106,13 @@ function convert(spec: SearchParamSpec, values: string[], issues: QueryIssue[]):
       const unknown = spec.values ? items.filter((v) => !spec.values!.includes(v)) : [];
       if (unknown.length) return fail(`unknown value ${unknown.map((v) => `"${v}"`).join(', ')} (expected ${spec.values!.join(', ')})`);
       return spec.kind === 'facets' ? [...new Set(items)] : items;
+    }
+    case 'years': {
+      const items = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+      if (items.length === 0) return fail('empty value');
+      const bad = items.filter((v) => !/^\d{4}$/.test(v));
+      if (bad.length) return fail(`expected years of 4 digits such as 2024, got ${bad.map((v) => `"${v}"`).join(', ')}`);
+      return items.map(Number);
     }
     case 'labels': {
       const items = values.map((v) => v.trim()).filter((v) => v !== '');

@@ -7,22 +7,24 @@ function parameter(p: SearchParamSpec) {
   const schema: Record<string, unknown> =
     p.kind === 'list' || p.kind === 'labels' || p.kind === 'facets'
       ? { type: 'array', items: item() }
-      : p.kind === 'boolean'
-        ? { type: 'boolean' }
-        : p.kind === 'number'
-          ? { type: 'number', minimum: 0 }
-          : p.kind === 'integer'
-            ? p.name === 'limit' && p.target === 'size'
-              ? { type: 'integer', minimum: 1, maximum: 100, default: 20 }
-              : { type: 'integer', minimum: 1, maximum: 50, default: 10 }
-            : p.kind === 'date'
-              ? { type: 'string', format: 'date' }
-              : p.kind === 'enum'
-                ? item()
-                : p.name === 'q'
-                  ? { type: 'string', maxLength: MAX_QUERY_LENGTH }
-                  : { type: 'string' };
-  const multi = p.kind === 'list' || p.kind === 'facets';
+      : p.kind === 'years' // 4 digits (search-params.ts), 1900 to 2099 (domain)
+        ? { type: 'array', items: { type: 'integer', minimum: 1900, maximum: 2099 } }
+        : p.kind === 'boolean'
+          ? { type: 'boolean' }
+          : p.kind === 'number'
+            ? { type: 'number', minimum: 0 }
+            : p.kind === 'integer'
+              ? p.name === 'limit' && p.target === 'size'
+                ? { type: 'integer', minimum: 1, maximum: 100, default: 20 }
+                : { type: 'integer', minimum: 1, maximum: 50, default: 10 }
+              : p.kind === 'date'
+                ? { type: 'string', format: 'date' }
+                : p.kind === 'enum'
+                  ? item()
+                  : p.name === 'q'
+                    ? { type: 'string', maxLength: MAX_QUERY_LENGTH }
+                    : { type: 'string' };
+  const multi = p.kind === 'list' || p.kind === 'years' || p.kind === 'facets';
   return {
     name: p.name,
     in: 'query',
@@ -52,7 +54,13 @@ export const searchOpenApiPaths = {
       tags: ['recherche'],
       summary: 'Recherche plein texte des contrats, filtres, facettes (nombre et montant), pagination par curseur',
       description:
-        'Filtres combinés en ET, valeurs d’un même filtre en OU. Paramètres inconnus refusés (400 SEARCH_QUERY_INVALID). ' +
+        'Filtres combinés en ET, valeurs d’un même filtre en OU (paramètre répété, ou liste séparée par des virgules sauf pour nature et procedure). ' +
+        'Paramètres inconnus refusés (400 SEARCH_QUERY_INVALID). ' +
+        'Facettes disjonctives : chaque facette est calculée avec tous les filtres sauf celui qui porte sur sa propre dimension ' +
+        '(purchaseType ← typeAchat, cpvDivision ← cpv, buyerDepartement ← departementAcheteur, buyerType ← typeAcheteur, ' +
+        'supplierCategorie ← categorieTitulaire, procedure ← procedure, year ← annee), si bien que les autres valeurs d’une facette ' +
+        'restent proposées quand une valeur est choisie ; total et résultats appliquent tous les filtres. ' +
+        'Une valeur choisie sans résultat figure dans sa facette avec un nombre de 0. ' +
         'Public, en lecture seule, limité en débit par client et cacheable (ETag faible, 304).',
       parameters: [...SEARCH_PARAMS.map(parameter), ifNoneMatch],
       responses: {
@@ -92,7 +100,10 @@ export const searchOpenApiSchemas = {
       items: { type: 'array', items: { $ref: '#/components/schemas/SearchHit' } },
       facets: {
         type: 'object',
-        description: 'Facettes demandées (toutes par défaut), calculées sur l’ensemble filtré',
+        description:
+          'Facettes demandées (toutes par défaut). Chacune est calculée sur la recherche filtrée par tous les filtres sauf le sien ' +
+          '(facettes disjonctives) ; les valeurs choisies y figurent toujours, avec 0 si rien ne correspond. ' +
+          'categorieTitulaire : seuls comptent les titulaires qui remplissent les filtres de territoire du titulaire.',
         properties: Object.fromEntries(FACET_NAMES.map((f) => [f, bucket])),
       },
       nextCursor: nullable({ type: 'string', description: 'À passer en `cursor` pour la page suivante ; null sur la dernière page' }),
