@@ -85,7 +85,9 @@ export function preparePurchaseParams(query) {
 
 // ---------------------------------------------------------------------------------------------------------
 // Search (`/api/search`, services/search/src/infrastructure/http/search-params.ts). The page keeps the API's
-// own (French) parameter names in its address, except `annee` (a facet year → a notification-date range).
+// own (French) parameter names in its address. A facet parameter may be repeated (`departementAcheteur=29&
+// departementAcheteur=56`): values of one facet combine with OR, facets with AND; the API's facets are
+// disjunctive (each counted without its own filter), so the other values of a facet stay visible once one is ticked.
 // Page parameter → API parameter:
 export const SEARCH_PAGE_PARAMS = {
   q: 'q',
@@ -95,6 +97,7 @@ export const SEARCH_PAGE_PARAMS = {
   typeAcheteur: 'typeAcheteur',
   categorieTitulaire: 'categorieTitulaire',
   procedure: 'procedure',
+  annee: 'annee',
   acheteur: 'acheteur',
   montantMin: 'montantMin',
   montantMax: 'montantMax',
@@ -114,19 +117,26 @@ export const FACET_TO_PAGE_PARAM = {
 };
 /** Facets whose "unknown" bucket can be used as a filter value. */
 export const FACETS_FILTERING_UNKNOWN = new Set(['supplierCategorie']);
+/** Multi-valued page parameters that also accept comma lists, as the API does (`departementAcheteur=29,56`). */
+const COMMA_LIST_PARAMS = new Set(['typeAchat', 'cpv', 'departementAcheteur', 'typeAcheteur', 'categorieTitulaire', 'annee', 'acheteur']);
+
+/**
+ * The values of one page parameter: every repetition, comma lists split where the API splits them (never
+ * `q` nor the `procedure` labels), empty and duplicate values dropped; `annee` keeps years only.
+ */
+export function pageParamValues(query, param) {
+  const raw = query.getAll(param);
+  const values = (COMMA_LIST_PARAMS.has(param) ? raw.flatMap((v) => v.split(',')) : raw).map((v) => v.trim()).filter(Boolean);
+  return [...new Set(param === 'annee' ? values.filter((v) => /^(19|20)\d{2}$/.test(v)) : values)];
+}
 
 export function searchParams(query, { cursor, size = 20 } = {}) {
   const out = {};
   for (const [page, apiName] of Object.entries(SEARCH_PAGE_PARAMS)) {
-    const values = query.getAll(page).filter(Boolean);
+    const values = pageParamValues(query, page);
     if (values.length) out[apiName] = values.length === 1 ? values[0] : values;
   }
   if (out.tri && !SEARCH_SORTS.includes(out.tri)) delete out.tri;
-  const annee = query.get('annee');
-  if (/^\d{4}$/.test(annee || '')) {
-    out.dateNotificationMin = `${annee}-01-01`;
-    out.dateNotificationMax = `${annee}-12-31`;
-  }
   out.limit = size;
   if (cursor) out.cursor = cursor;
   return out;
@@ -142,6 +152,8 @@ export const api = {
   indicators: (filters, init) => getJson('/indicators', filters, init),
   indicatorSeries: (filters, indicator, init) => getJson('/indicators/series', { ...filters, indicator }, init),
   sector: (filters, init) => getJson('/secteur', { ...filters, limit: 10 }, init),
+  /** NAF codes present in the data (autocompletion of the sector page's NAF field). */
+  sectorNafCodes: (init) => getJson('/secteur/naf', { limit: 100 }, init),
   prices: (filters, init) => getJson('/prix', filters, init),
   preparePurchase: (params, init) => getJson('/preparer-achat', params, init),
   quarantine: ({ limit, offset }, init) => getJson('/qualite/quarantaine', { limit, offset }, init),
@@ -183,6 +195,8 @@ export const admin = {
   importFeeds: (key, csv) => adminRequest(key, 'POST', '/admin/feeds/import', { body: csv, contentType: 'text/csv; charset=utf-8' }),
   pullFeed: (key, id) => adminRequest(key, 'POST', `/admin/feeds/${seg(id)}/pull`),
   backfillBuyer: (key, siret) => adminRequest(key, 'POST', `/admin/buyers/${seg(siret)}/backfill`),
+  /** "Rattraper l’historique": the feed pulled again in full (no ETag, no hash); the API takes no date range. */
+  backfillFeed: (key, id) => adminRequest(key, 'POST', `/admin/feeds/${seg(id)}/backfill`),
   consumers: (key, init = {}) => adminRequest(key, 'GET', '/admin/consumers', { signal: init.signal }),
   deadLetters: (key, topic, group, init = {}) => adminRequest(key, 'GET', `/admin/dlq/${seg(topic)}/${seg(group)}`, { params: { limit: 100 }, signal: init.signal }),
   redrive: (key, topic, group) => adminRequest(key, 'POST', `/admin/dlq/${seg(topic)}/${seg(group)}/redrive`),

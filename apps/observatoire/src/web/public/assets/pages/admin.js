@@ -175,11 +175,21 @@ function renderFeeds(main, run) {
           [
             { label: 'Acheteur', value: ({ b }) => h('span', null, b.nom, h('br'), h('small', null, `SIRET ${b.siret}`)), rowHeader: true },
             { label: 'Flux', value: ({ f }) => h('span', null, `${KINDS[f.kind] || f.kind}${f.enabled ? '' : ' (désactivé)'}`, f.url ? [h('br'), h('small', { class: 'url' }, f.url)] : null, h('br'), h('small', null, `toutes les ${integer(f.intervalMinutes)} min`)) },
-            { label: 'Dernière collecte', value: ({ f }) => h('span', null, dateAndTime(f.lastPullAt), f.nextPullAt ? [h('br'), h('small', null, `prochaine : ${dateAndTime(f.nextPullAt)}`)] : null) },
+            {
+              label: 'Dernière collecte',
+              value: ({ f }) =>
+                h(
+                  'span',
+                  null,
+                  dateAndTime(f.lastPullAt),
+                  f.nextPullAt ? [h('br'), h('small', null, `prochaine : ${dateAndTime(f.nextPullAt)}`)] : null,
+                  f.kind === 'upload' ? [h('br'), h('small', null, 'dernier dépôt (attendu à chaque intervalle)')] : null,
+                ),
+            },
             { label: 'Résultat', value: ({ f }) => h('span', { class: 'feed-result' }, resultBadge(f.lastResult), f.lastError ? [h('br'), h('small', { class: 'error-text' }, f.lastError)] : null) },
             { label: 'Enregistrements', num: true, value: ({ f }) => (f.last ? h('span', null, integer(f.last.records), h('br'), h('small', null, `${integer(f.last.accepted)} acceptés, ${integer(f.last.flagged)} signalés, ${integer(f.last.quarantined)} en quarantaine`)) : '—') },
             { label: 'Alerte', value: ({ f }) => h('span', null, alertBadge(f.alert), f.consecutiveFailures ? [h('br'), h('small', null, `${integer(f.consecutiveFailures)} échec(s) de suite`)] : null) },
-            { label: 'Action', value: ({ b, f }) => (f.kind === 'upload' ? '—' : pullButton(run, b, f, pullOut, refresh)) },
+            { label: 'Action', value: ({ b, f }) => (f.kind === 'upload' ? uploadHint(f) : h('div', { class: 'btn-row feed-actions' }, pullButton(run, b, f, pullOut, refresh), backfillButton(run, b, f, pullOut, refresh))) },
           ],
           rows,
           { empty: alert ? 'Aucun flux dans cet état.' : 'Aucun flux enregistré.' },
@@ -192,6 +202,21 @@ function renderFeeds(main, run) {
   refresh();
 }
 
+/** The outcome of a pull or a backfill (`FeedPullOutcome`), as a notice. */
+function pullNotice(title, r, attrs = {}) {
+  const s = r.summary || {};
+  const el = notice(
+    r.result === 'failed' ? 'error' : 'info',
+    h('strong', null, `${title} : `),
+    resultBadge(r.result),
+    r.httpStatus ? ` (HTTP ${r.httpStatus})` : '',
+    r.summary ? ` — ${integer(s.records)} enregistrement(s) : ${integer(s.accepted)} accepté(s), ${integer(s.flagged)} signalé(s), ${integer(s.quarantined)} en quarantaine ; ${integer(s.published)} marché(s) publié(s) (nouveaux ou modifiés).` : '',
+    r.error ? ` ${r.error}` : '',
+  );
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  return el;
+}
+
 function pullButton(run, b, f, out, refresh) {
   const btn = h('button', { type: 'button', class: 'btn btn-small', 'aria-label': `Relancer le flux de ${b.nom}` }, 'Relancer');
   btn.addEventListener('click', async () => {
@@ -200,20 +225,62 @@ function pullButton(run, b, f, out, refresh) {
     const r = await act(out, run, () => admin.pullFeed(run.key, f.id), 'Collecte');
     btn.disabled = false;
     if (!r) return;
-    const s = r.summary || {};
-    out.replaceChildren(
-      notice(
-        r.result === 'failed' ? 'error' : 'info',
-        h('strong', null, `Collecte de ${b.nom} : `),
-        resultBadge(r.result),
-        r.httpStatus ? ` (HTTP ${r.httpStatus})` : '',
-        r.summary ? ` — ${integer(s.records)} enregistrement(s) : ${integer(s.accepted)} accepté(s), ${integer(s.flagged)} signalé(s), ${integer(s.quarantined)} en quarantaine ; ${integer(s.published)} marché(s) publié(s) (nouveaux ou modifiés).` : '',
-        r.error ? ` ${r.error}` : '',
-      ),
-    );
+    out.replaceChildren(pullNotice(`Collecte de ${b.nom}`, r));
     await refresh();
   });
   return btn;
+}
+
+/**
+ * "Rattraper l’historique": the whole file of the feed is downloaded again, ignoring ETag, Last-Modified and
+ * the content hash, and ingested again (the ledger only publishes what is new or changed). The API takes no
+ * date range: a DECP feed holds everything its buyer published. Asks for a confirmation in the page first
+ * (no modal dialog); the result notice takes the focus once the table is refreshed.
+ */
+function backfillButton(run, b, f, out, refresh) {
+  const btn = h('button', { type: 'button', class: 'btn btn-small', 'aria-label': `Rattraper l’historique du flux de ${b.nom}` }, 'Rattraper l’historique');
+  btn.addEventListener('click', () => {
+    const yes = h('button', { type: 'button', class: 'btn btn-primary' }, 'Confirmer le rattrapage');
+    const cancel = h('button', { type: 'button', class: 'btn' }, 'Annuler');
+    cancel.addEventListener('click', () => {
+      out.replaceChildren();
+      btn.focus();
+    });
+    yes.addEventListener('click', async () => {
+      yes.disabled = true;
+      cancel.disabled = true;
+      out.replaceChildren(loading(`Rattrapage de l’historique du flux de ${b.nom}…`));
+      const r = await act(out, run, () => admin.backfillFeed(run.key, f.id), 'Rattrapage');
+      if (!r) {
+        if (btn.isConnected) btn.focus(); // the error stays above the table (role="alert")
+        return;
+      }
+      const result = pullNotice(`Rattrapage de l’historique de ${b.nom}`, r, { tabindex: '-1' });
+      out.replaceChildren(result);
+      await refresh();
+      result.focus();
+    });
+    out.replaceChildren(
+      h(
+        'div',
+        { class: 'btn-row' },
+        h(
+          'p',
+          { role: 'alert', class: 'confirm' },
+          `Rattraper l’historique du flux de ${b.nom} ? Le fichier complet sera téléchargé de nouveau, sans tenir compte des en-têtes ETag / Last-Modified ni de l’empreinte du dernier contenu, puis réintégré : seuls les marchés nouveaux ou modifiés seront publiés.`,
+        ),
+        yes,
+        cancel,
+      ),
+    );
+    yes.focus();
+  });
+  return btn;
+}
+
+/** Upload feeds are fed by the buyer: how to send a file to one. */
+function uploadHint(f) {
+  return h('small', null, 'Alimenté par dépôt : ', h('code', null, `POST /api/ingest/uploads?feed=${f.id}&filename=…`));
 }
 
 function registerSection(run, refresh) {

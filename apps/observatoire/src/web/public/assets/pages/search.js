@@ -1,4 +1,4 @@
-import { api, FACET_TO_PAGE_PARAM, FACETS_FILTERING_UNKNOWN } from '../api.js';
+import { api, FACET_TO_PAGE_PARAM, FACETS_FILTERING_UNKNOWN, pageParamValues } from '../api.js';
 import { BUYER_TYPES, CATEGORIES, DEPARTEMENTS, PURCHASE_TYPES, cpvDivisionLabel, date, euros, integer, plural } from '../format.js';
 import { errorBox, h, loading, safeHighlight, badge } from '../ui.js';
 
@@ -21,14 +21,21 @@ const FACET_LABEL = {
 const facetLabel = (name, key) => (key === 'unknown' || key === '' ? 'Inconnu' : (FACET_LABEL[name] || String)(key));
 const PARAM_TO_FACET = Object.fromEntries(Object.entries(FACET_TO_PAGE_PARAM).map(([f, p]) => [p, f]));
 
+/** The page address with some parameters changed: null removes one, a list repeats it (`cpv=45&cpv=71`). */
 function urlWith(query, changes) {
   const p = new URLSearchParams(query);
   for (const [k, v] of Object.entries(changes)) {
-    if (v === null || v === undefined || v === '') p.delete(k);
-    else p.set(k, v);
+    p.delete(k);
+    for (const x of Array.isArray(v) ? v : [v]) if (x !== null && x !== undefined && x !== '') p.append(k, x);
   }
   const qs = p.toString();
   return `/recherche${qs ? `?${qs}` : ''}`;
+}
+
+/** The address with one value of a facet ticked or unticked, the other ticked values of that facet kept. */
+function toggled(query, param, key) {
+  const selected = pageParamValues(query, param);
+  return urlWith(query, { [param]: selected.includes(key) ? selected.filter((v) => v !== key) : [...selected, key] });
 }
 
 export async function render(main, ctx) {
@@ -67,10 +74,10 @@ export async function render(main, ctx) {
   const resultsCol = h('div', null, h('h2', { id: 'results-title', class: 'visually-hidden' }, 'Résultats'), summary, chips, list, more);
   main.append(h('h1', null, 'Rechercher un marché'), form, h('div', { class: 'search-layout' }, facetsBox, resultsCol));
 
-  // active filters, removable
+  // active filters, one removable chip per ticked value
   for (const [param, facet] of Object.entries(PARAM_TO_FACET)) {
-    for (const v of ctx.query.getAll(param)) {
-      chips.append(h('li', null, h('a', { class: 'chip', href: urlWith(ctx.query, { [param]: null }), 'aria-label': `Retirer le filtre ${FACET_TITLES[facet]} : ${facetLabel(facet, v)}` }, `${FACET_TITLES[facet]} : ${facetLabel(facet, v)}`, h('span', { 'aria-hidden': 'true' }, ' ×'))));
+    for (const v of pageParamValues(ctx.query, param)) {
+      chips.append(h('li', null, h('a', { class: 'chip', href: toggled(ctx.query, param, v), 'aria-label': `Retirer le filtre ${FACET_TITLES[facet]} : ${facetLabel(facet, v)}` }, `${FACET_TITLES[facet]} : ${facetLabel(facet, v)}`, h('span', { 'aria-hidden': 'true' }, ' ×'))));
     }
   }
   if (ctx.query.get('acheteur')) chips.append(h('li', null, h('a', { class: 'chip', href: urlWith(ctx.query, { acheteur: null }) }, `Acheteur ${ctx.query.get('acheteur')} ×`)));
@@ -149,13 +156,25 @@ function appendItems(list, items) {
   return first;
 }
 
+/** The first buckets of a facet, plus the ticked ones further down (always shown, so they can be unticked). */
+const SHOWN_BUCKETS = 12;
+function shownBuckets(buckets, selected) {
+  return buckets.filter((b, i) => i < SHOWN_BUCKETS || selected.includes(String(b.key)));
+}
+
+// Facets are disjunctive (API): a facet keeps all its values once one is ticked, each with the number of
+// contracts it would add; ticking several values of a facet combines them with OR.
 function renderFacets(box, facets, query) {
-  box.replaceChildren(h('h2', { class: 'visually-hidden' }, 'Affiner'), h('a', { href: '#results-title', class: 'skip-facets visually-hidden-focusable', onclick: skipToResults }, 'Aller aux résultats'));
+  box.replaceChildren(
+    h('h2', { class: 'visually-hidden' }, 'Affiner'),
+    h('a', { href: '#results-title', class: 'skip-facets visually-hidden-focusable', onclick: skipToResults }, 'Aller aux résultats'),
+    h('p', { class: 'facets-hint' }, 'Cochez une ou plusieurs valeurs : les valeurs d’une même rubrique s’additionnent (OU), les rubriques se combinent (ET).'),
+  );
   for (const [name, title] of Object.entries(FACET_TITLES)) {
     const buckets = facets[name];
     if (!buckets || buckets.length === 0) continue;
     const param = FACET_TO_PAGE_PARAM[name];
-    const current = query.get(param);
+    const selected = pageParamValues(query, param);
     const id = `facet-${name}`;
     box.append(
       h(
@@ -165,8 +184,8 @@ function renderFacets(box, facets, query) {
         h(
           'ul',
           null,
-          buckets.slice(0, 12).map((b) => {
-            const active = current === String(b.key);
+          shownBuckets(buckets, selected).map((b) => {
+            const active = selected.includes(String(b.key));
             if ((b.key === 'unknown' || b.key === '') && !FACETS_FILTERING_UNKNOWN.has(name)) {
               return h('li', null, h('span', { class: 'facet-static' }, h('span', null, facetLabel(name, b.key)), h('span', { class: 'count' }, `${integer(b.count)} · ${euros(b.amount)}`)));
             }
@@ -175,8 +194,8 @@ function renderFacets(box, facets, query) {
               null,
               h(
                 'a',
-                { href: urlWith(query, { [param]: active ? null : b.key }), 'aria-current': active ? 'true' : null, title: active ? 'Retirer ce filtre' : null },
-                h('span', null, facetLabel(name, b.key)),
+                { href: toggled(query, param, String(b.key)), 'aria-current': active ? 'true' : null, title: active ? 'Décocher (retirer ce filtre)' : 'Cocher (ajouter ce filtre)' },
+                h('span', { class: 'facet-label' }, h('span', { class: 'facet-box', 'aria-hidden': 'true' }), facetLabel(name, b.key), active ? h('span', { class: 'visually-hidden' }, ' (coché)') : null),
                 h('span', { class: 'count' }, `${integer(b.count)} · ${euros(b.amount)}`),
               ),
             );
