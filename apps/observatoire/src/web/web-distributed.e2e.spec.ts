@@ -12,13 +12,13 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { WEB_ROOT, type Observatoire } from '../compose/observatoire';
 import { createGateway, ROUTES } from '../gateway/gateway';
 import { BRETON_CSV, createDatabases, distributedConfig, eventually, startServices } from '../e2e/support';
+import { CHROMIUM, launchChromium, settled, watchConsole } from './browser-support';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ADMIN_KEY = 'test-admin-key';
 const QUIMPERLE = '24290069400173';
 const CONTRACT_UID = '699200051000672025211dy0000000';
@@ -26,10 +26,6 @@ const CONTRACT_UID = '699200051000672025211dy0000000';
 const int = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
 const pct = new Intl.NumberFormat('fr-FR', { style: 'percent', maximumFractionDigits: 1 });
 const norm = (s: string) => s.replace(/[\u202f\u00a0]/g, ' ');
-
-interface Dom {
-  document: { body: { dataset: Record<string, string | undefined> }; querySelector(selector: string): unknown };
-}
 
 describe.skipIf(!existsSync(CHROMIUM))('web interface on the distributed profile (Kafka, PostgreSQL, OpenSearch, gateway)', () => {
   let apps: Observatoire[] = [];
@@ -49,20 +45,10 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface on the distributed profile
 
   async function open(path: string): Promise<Page> {
     const page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(`${path}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`${path}: ${e.message}`));
+    watchConsole(page, path, consoleErrors);
     await page.goto(`${base}${path}`);
-    await settled(page);
+    await settled(page, 20_000);
     return page;
-  }
-
-  async function settled(page: Page) {
-    await page.waitForFunction(() => {
-      const d = (globalThis as unknown as Dom).document;
-      return Boolean(d.body.dataset.ready) && !d.querySelector('[aria-busy="true"]') && !d.querySelector('.loading');
-    }, null, { timeout: 20_000 });
   }
 
   const main = async (page: Page) => norm(await page.locator('main').innerText());
@@ -96,14 +82,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface on the distributed profile
       return ind.contracts === contracts && found.total === contracts && quimperle.contracts > 0;
     }, 180_000);
 
-    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'obs-web-dist-chromium-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 900 },
-      locale: 'fr-FR',
-      acceptDownloads: true,
-    });
+    context = await launchChromium('obs-web-dist-chromium-');
   }, 300_000);
 
   afterAll(async () => {

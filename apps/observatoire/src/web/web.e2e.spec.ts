@@ -12,12 +12,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { IngestFilesHandler, fileInput } from '@observatoire/ingest';
 import { loadConfig } from '@observatoire/platform';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { createLogger } from '../compose/logger';
 import { createObservatoire, type Observatoire } from '../compose/observatoire';
 import { SERVICE_NAMES, migrateAll } from '../compose/services';
+import { CHROMIUM, launchChromium, settled, watchConsole } from './browser-support';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SEED_DIR = resolve(__dirname, '../seed');
 const SEED_CSV = join(SEED_DIR, 'decp_2024H2_travaux_cpv4521_bretagne.csv');
 const SEED_JSON = join(SEED_DIR, 'decp-59920013600241-2024-07-09-01.json');
@@ -66,23 +66,10 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface (Chromium)', () => {
 
   async function open(path: string): Promise<Page> {
     const page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() !== 'error') return;
-      if (expected404 && /status of 404/.test(m.text())) return;
-      consoleErrors.push(`${path}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`${path}: ${e.message}`));
+    watchConsole(page, path, consoleErrors, (t) => expected404 && /status of 404/.test(t));
     await page.goto(`${base}${path}`);
     await settled(page);
     return page;
-  }
-
-  /** The router marks the body when a page has rendered; blocks loading data carry aria-busy. */
-  async function settled(page: Page) {
-    await page.waitForFunction(() => {
-      const d = (globalThis as unknown as Dom).document;
-      return Boolean(d.body.dataset.ready) && !d.querySelector('[aria-busy="true"]') && !d.querySelector('.loading');
-    }, null, { timeout: 15_000 });
   }
 
   async function shot(page: Page, name: string) {
@@ -106,14 +93,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface (Chromium)', () => {
     await obs.app.get(IngestFilesHandler).run([fileInput(SEED_CSV), fileInput(SEED_JSON)], { source: 'test', trigger: 'test' });
     await obs.drain();
 
-    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'obs-web-chromium-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 900 },
-      locale: 'fr-FR',
-      acceptDownloads: true,
-    });
+    context = await launchChromium('obs-web-chromium-');
     // Until the app serves /vendor/chart.js (node_modules/chart.js/dist/chart.umd.min.js), give the browser the same file.
     const vendor = await fetch(`${base}/vendor/chart.js`);
     if (!vendor.ok) await context.route('**/vendor/chart.js', (r) => r.fulfill({ path: CHART_JS, contentType: 'text/javascript; charset=utf-8' }));
