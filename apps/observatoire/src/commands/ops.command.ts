@@ -1,5 +1,5 @@
 import { CONSUMER_GROUPS } from '@observatoire/contracts';
-import { BusOperations, CONSUMER_GROUP_TOPICS, Metrics, redriveCursorFile, RedriveCursorStore, type EventBus, type ObservatoireConfig } from '@observatoire/platform';
+import { BusOperations, CONSUMER_GROUP_TOPICS, Metrics, redriveCursorFile, type EventBus, type ObservatoireConfig } from '@observatoire/platform';
 import { createAnalyticsOrm, projectionStoreSwitch, rebuildAnalyticsProjections } from '@observatoire/analytics';
 import { createOrganisationProfileStore, createSearchIndex, rebuildSearchIndex } from '@observatoire/search';
 import pino from 'pino';
@@ -30,7 +30,7 @@ async function withOps<T>(config: ObservatoireConfig, purpose: string, run: (ops
   try {
     // The audit lines go to stderr: stdout carries the command's result (`--json`).
     const logger = pino({ level: config.logLevel, base: { component: 'ops' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination(2));
-    const ops = new BusOperations(bus, { metrics: new Metrics(), cursors: new RedriveCursorStore(redriveCursorFile(config.dataDir)), logger });
+    const ops = new BusOperations(bus, { metrics: new Metrics(), legacyCursorFile: redriveCursorFile(config.dataDir), logger });
     return await run(ops, bus);
   } finally {
     await bus.close();

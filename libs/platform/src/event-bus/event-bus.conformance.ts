@@ -1,4 +1,4 @@
-import { createEvent, type ContractPublishedV1, type ObservatoireEvent } from '@observatoire/contracts';
+import { createEvent, deadLetterTopic, type ContractPublishedV1, type ObservatoireEvent } from '@observatoire/contracts';
 import type { DeliveredEvent, EventBus } from './event-bus.port';
 
 /** A small valid ContractPublished event for bus tests. */
@@ -210,6 +210,69 @@ export function describeEventBusConformance(name: string, factory: BusFactory) {
       await s2.drain(60_000);
       await s2.stop();
       expect(seen.sort()).toEqual(['P1', 'P1', 'P2', 'P2']);
+    });
+
+    /** A dead-letter topic (one partition) holding `n` messages, and a fresh cursor group. */
+    const cursorFixture = async (b: EventBus, n: number) => {
+      const topic = factory.unique('contracts');
+      const group = factory.unique('g');
+      const dlq = deadLetterTopic(topic, group);
+      await b.ensureTopics([topic], [group]);
+      await b.publish(dlq, Array.from({ length: n }, (_, i) => sampleContractEvent(`D${i}`)));
+      return { dlq, cursorGroup: `${group}.cursor` };
+    };
+
+    it('keeps a cursor in the log: 0 until written, then the same for every bus instance', async () => {
+      const b1 = await bus();
+      const { dlq, cursorGroup } = await cursorFixture(b1, 3);
+      expect(await b1.readCursor(cursorGroup, factory.unique('never-created'))).toBe(0n);
+      expect(await b1.readCursor(cursorGroup, dlq)).toBe(0n);
+      expect(await b1.moveCursor(cursorGroup, dlq, { from: 0n, to: 2n })).toEqual({ moved: true, cursor: 2n });
+      expect(await b1.readCursor(cursorGroup, dlq)).toBe(2n);
+
+      const b2 = await bus(); // another process of the deployment
+      expect(await b2.readCursor(cursorGroup, dlq)).toBe(2n);
+      expect(await b2.moveCursor(cursorGroup, dlq, { from: 2n, to: 3n })).toEqual({ moved: true, cursor: 3n });
+      expect(await b1.readCursor(cursorGroup, dlq)).toBe(3n);
+    });
+
+    it('moves a cursor only from the value it was read at, one writer winning a race', async () => {
+      const b = await bus();
+      const { dlq, cursorGroup } = await cursorFixture(b, 2);
+      await b.moveCursor(cursorGroup, dlq, { from: 0n, to: 1n });
+      expect(await b.moveCursor(cursorGroup, dlq, { from: 0n, to: 2n })).toEqual({ moved: false, cursor: 1n }); // stale read: nothing written
+      expect(await b.readCursor(cursorGroup, dlq)).toBe(1n);
+
+      const race = await Promise.all([b.moveCursor(cursorGroup, dlq, { from: 1n, to: 2n }), b.moveCursor(cursorGroup, dlq, { from: 1n, to: 0n })]);
+      expect(race.filter((r) => r.moved)).toHaveLength(1);
+      expect(await b.readCursor(cursorGroup, dlq)).toBe(race.find((r) => r.moved)!.cursor);
+    });
+
+    it('a cursor is the group position: a subscription of that group starts there', async () => {
+      const b = await bus();
+      const { dlq, cursorGroup } = await cursorFixture(b, 3);
+      await b.moveCursor(cursorGroup, dlq, { from: 0n, to: 2n });
+      const seen: string[] = [];
+      const sub = await b.subscribe({ group: cursorGroup, topics: [dlq], handler: async (batch) => void seen.push(...batch.map((d) => d.event.aggregateId)) });
+      await sub.drain(60_000);
+      await sub.stop();
+      expect(seen).toEqual(['D2']);
+    });
+
+    it('refuses to move a cursor past the end of its topic, or of a group that has consumers', async () => {
+      const b = await bus();
+      const { dlq, cursorGroup } = await cursorFixture(b, 2);
+      await expect(b.moveCursor(cursorGroup, dlq, { from: 0n, to: 3n })).rejects.toThrow(/outside the topic/);
+      expect(await b.readCursor(cursorGroup, dlq)).toBe(0n);
+
+      const consumed = factory.unique('g');
+      const sub = await b.subscribe({ group: consumed, topics: [dlq], handler: async () => undefined });
+      try {
+        await sub.drain(60_000);
+        await expect(b.moveCursor(consumed, dlq, { from: 2n, to: 0n })).rejects.toThrow(/running consumers/);
+      } finally {
+        await sub.stop();
+      }
     });
   });
 }

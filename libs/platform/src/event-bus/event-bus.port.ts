@@ -51,6 +51,19 @@ export interface PublishResult {
   published: number;
 }
 
+/** A conditional cursor write: move from `from` (the value the caller read) to `to`. */
+export interface CursorMove {
+  from: bigint;
+  to: bigint;
+}
+
+export interface CursorMoveResult {
+  /** False when the cursor was no longer at `from` (another writer moved it): nothing was written. */
+  moved: boolean;
+  /** The cursor after the call: `to` when moved, else the value found. */
+  cursor: bigint;
+}
+
 /** The event bus port: Kafka in the distributed profile, a durable local log in the embedded one. */
 export interface EventBus {
   readonly kind: 'kafka' | 'embedded';
@@ -65,6 +78,21 @@ export interface EventBus {
   resetGroup(group: string, topic: string): Promise<void>;
   /** Events of a group not yet consumed, per topic. */
   lag(group: string, topics: string[]): Promise<Record<string, number>>;
+  /**
+   * A cursor is the committed position of a consumer group that never has members, on a
+   * single-partition topic (the dead-letter topics): how far an operation went in that topic (the
+   * dead-letter re-drive). It lives where the log is (Kafka's committed offsets; the embedded log's
+   * group positions), so every process of a deployment sees the same one and it is backed up with
+   * the log. This reads it: the next offset to process, 0 when the group or the topic has none.
+   */
+  readCursor(group: string, topic: string): Promise<bigint>;
+  /**
+   * Compare-and-set on a cursor: moves it to `move.to` only if it is still at `move.from`, atomically
+   * with respect to every other writer of that cursor (every process of the deployment). `to` must be
+   * between 0 and the end of the topic; the group must have no running consumers. Once it resolves,
+   * `readCursor` returns the new value in every process.
+   */
+  moveCursor(group: string, topic: string, move: CursorMove): Promise<CursorMoveResult>;
   health(): Promise<{ ok: boolean; detail: string }>;
   close(): Promise<void>;
 }

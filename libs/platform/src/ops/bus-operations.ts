@@ -81,20 +81,23 @@ const MAX_DEAD_LETTERS = 1_000_000;
 export class BusOperations {
   private readonly redriving = new Map<string, Promise<unknown>>();
   private readonly rebuilders = new Map<string, GroupRebuilder>();
+  private readonly cursors: RedriveCursorStore;
 
   constructor(
     private readonly bus: EventBus,
     private readonly deps: {
       metrics: Metrics;
-      cursors?: RedriveCursorStore;
+      /**
+       * The former re-drive cursor file (`<dataDir>/ops/redrive-cursors.json`), read while the log has no
+       * cursor yet for a dead-letter topic (migration); the cursors themselves live in the event log.
+       */
+      legacyCursorFile?: string | null;
       logger?: OpsLogger;
       /** Known groups and their topics (default: the services' groups). */
       groups?: Record<string, string[]>;
     },
-  ) {}
-
-  private get cursors(): RedriveCursorStore {
-    return (this.deps.cursors ??= new RedriveCursorStore(null));
+  ) {
+    this.cursors = new RedriveCursorStore(bus, deps.legacyCursorFile ?? null);
   }
 
   private get logger(): OpsLogger {
@@ -140,7 +143,7 @@ export class BusOperations {
         const lag = await this.bus.lag(group, topics);
         const rows = [];
         for (const topic of topics) {
-          rows.push({ topic, lag: lag[topic] ?? 0, deadLetters: await deadLetterCount(this.bus, topic, group), redriveCursor: this.cursors.get(deadLetterTopic(topic, group)).toString() });
+          rows.push({ topic, lag: lag[topic] ?? 0, deadLetters: await deadLetterCount(this.bus, topic, group), redriveCursor: (await this.cursors.read(topic, group)).cursor.toString() });
         }
         out.push({ group, local: local.get(group) ?? null, topics: rows });
       }
@@ -163,7 +166,7 @@ export class BusOperations {
     const group = resolveGroupName(groupName);
     return this.audited('dlq.inspect', ctx, { topic, group, limit }, async () => {
       this.checkPair(topic, group);
-      const cursor = this.cursors.get(deadLetterTopic(topic, group));
+      const { cursor } = await this.cursors.read(topic, group);
       const letters = await this.bus.deadLetters(topic, group, Math.max(1, Math.min(limit, 10_000)));
       return letters.map((l) => toView(l, cursor));
     }, (r) => ({ count: r.length }));
@@ -171,16 +174,20 @@ export class BusOperations {
 
   /**
    * Re-publish the dead letters of one group not re-driven yet to their original topic, then move
-   * the cursor past them. Every group of that topic receives them again (consumers are idempotent);
-   * a crash between the publication and the cursor write re-drives them once more (at least once).
+   * the cursor (kept in the log, shared by every process) past them. Every group of that topic
+   * receives them again (consumers are idempotent); a crash between the publication and the cursor
+   * write re-drives them once more (at least once). Re-drives of one DLQ are serialised in this
+   * process; two processes re-driving it at the same moment may both send the same letters (at least
+   * once again), and the conditional cursor write keeps the cursor from moving back.
    */
-  redrive(topicName: string, groupName: string, ctx: OpsContext): Promise<RedriveReport> {
+  redrive(topicName: string, groupName: string, context: OpsContext): Promise<RedriveReport> {
+    const ctx = { ...context, correlationId: context.correlationId ?? randomUUID() };
     const topic = resolveTopicName(topicName);
     const group = resolveGroupName(groupName);
     const dlq = deadLetterTopic(topic, group);
     const run = async (): Promise<RedriveReport> => {
       this.checkPair(topic, group);
-      const cursor = this.cursors.get(dlq);
+      const { cursor, stored } = await this.cursors.read(topic, group);
       const pending = (await this.bus.deadLetters(topic, group, MAX_DEAD_LETTERS)).filter((l) => BigInt(l.offset) >= cursor).sort((a, b) => (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1));
       const byTopic = new Map<string, DeadLetter[]>();
       for (const l of pending) byTopic.set(l.originalTopic || topic, [...(byTopic.get(l.originalTopic || topic) ?? []), l]);
@@ -189,8 +196,15 @@ export class BusOperations {
         if (this.bus instanceof InstrumentedEventBus) await this.bus.publishRaw(target, messages);
         else await publishRaw(this.bus, target, messages);
       }
-      const next = pending.length ? BigInt(pending[pending.length - 1].offset) + 1n : cursor;
-      if (pending.length) this.cursors.set(dlq, next);
+      let next = pending.length ? BigInt(pending[pending.length - 1].offset) + 1n : cursor;
+      // Also when nothing was pending but the cursor came from the legacy file: it moves into the log.
+      if (next > stored) {
+        const advanced = await this.cursors.advance(topic, group, stored, next);
+        if (advanced.concurrent) {
+          this.logger.warn({ operation: 'dlq.redrive', via: ctx.via, ...(ctx.actor ? { actor: ctx.actor } : {}), correlationId: ctx.correlationId, topic, group, cursor: advanced.cursor.toString() }, 'another process re-drove the same dead letters at the same time: some may have been re-driven twice (consumers are idempotent)');
+        }
+        next = advanced.cursor;
+      }
       return { topic, group, deadLetterTopic: dlq, redriven: pending.length, offsets: pending.map((l) => l.offset), cursor: next.toString() };
     };
     // One re-drive at a time per dead-letter topic in this process.

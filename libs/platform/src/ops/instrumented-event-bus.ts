@@ -1,5 +1,5 @@
 import type { ObservatoireEvent } from '@observatoire/contracts';
-import type { BatchHandler, DeadLetter, DeliveredEvent, EventBus, PublishResult, Subscription, SubscriptionOptions } from '../event-bus/event-bus.port';
+import type { BatchHandler, CursorMove, CursorMoveResult, DeadLetter, DeliveredEvent, EventBus, PublishResult, Subscription, SubscriptionOptions } from '../event-bus/event-bus.port';
 import type { Metrics } from './metrics';
 import { publishRaw, type RawMessage, type WrappingEventBus } from './raw-bus-access';
 
@@ -96,6 +96,14 @@ export class InstrumentedEventBus implements WrappingEventBus {
 
   lag(group: string, topics: string[]): Promise<Record<string, number>> {
     return this.inner.lag(group, topics);
+  }
+
+  readCursor(group: string, topic: string): Promise<bigint> {
+    return this.inner.readCursor(group, topic);
+  }
+
+  moveCursor(group: string, topic: string, move: CursorMove): Promise<CursorMoveResult> {
+    return this.inner.moveCursor(group, topic, move);
   }
 
   health(): Promise<{ ok: boolean; detail: string }> {

@@ -6,6 +6,7 @@ import { KafkaEventBus } from '../event-bus/kafka/kafka-event-bus';
 import { BusOperations, type OpsLogger } from './bus-operations';
 import { InstrumentedEventBus } from './instrumented-event-bus';
 import { Metrics } from './metrics';
+import { redriveCursorGroup } from './redrive-cursor.store';
 
 const brokers = inject('engines').kafka.brokers;
 const silent: OpsLogger = { info: () => undefined, warn: () => undefined };
@@ -56,6 +57,65 @@ describe('ops on real Kafka', () => {
       expect(text).toMatch(/observatoire_events_consumed_total\{topic="ops.contracts",group="ops-projection",outcome="dead_lettered"\} 1/);
     } finally {
       await bus.close();
+    }
+  });
+
+  it('shares the re-drive cursor between processes through the log: the second re-drives nothing after the first', async () => {
+    const run = randomUUID().slice(0, 8);
+    const topic = 'ops.contracts';
+    const group = 'ops-projection';
+    const namespace = `ops2-${run}`;
+    const groups = { [group]: [topic] };
+    // Two "processes": each its own Kafka client, metrics and BusOperations, and no data directory at all.
+    const processes = [1, 2].map((n) => {
+      const metrics = new Metrics();
+      const bus = new InstrumentedEventBus(new KafkaEventBus({ brokers, clientId: `ops-int-${run}-p${n}`, namespace, partitions: 2 }), metrics);
+      return { bus, ops: new BusOperations(bus, { metrics, logger: silent, groups }) };
+    });
+    const [a, b] = processes;
+    const seen: string[] = [];
+    let broken = true;
+    try {
+      await a.bus.ensureTopics([topic], [group]);
+      const sub = await a.bus.subscribe({
+        group,
+        topics: [topic],
+        maxAttempts: 1,
+        retryBackoffMs: 10,
+        handler: async (batch: DeliveredEvent[]) => {
+          for (const d of batch) if (broken && d.event.aggregateId.startsWith('POISON')) throw new Error(`cannot project ${d.event.aggregateId}`);
+          seen.push(...batch.map((d) => d.event.aggregateId));
+        },
+      });
+      await a.bus.publish(topic, [sampleContractEvent('POISON-1'), sampleContractEvent('POISON-2')]);
+      await sub.drain(60_000);
+      expect(await b.ops.inspectDeadLetters(topic, group, 10, { via: 'test' })).toHaveLength(2);
+      broken = false;
+
+      const first = await a.ops.redrive(topic, group, { via: 'test' });
+      expect(first).toMatchObject({ redriven: 2, cursor: '2' });
+      const second = await b.ops.redrive(topic, group, { via: 'test' });
+      expect(second).toMatchObject({ redriven: 0, offsets: [], cursor: '2' });
+      expect((await b.ops.inspectDeadLetters(topic, group, 10, { via: 'test' })).map((d) => d.redriven)).toEqual([true, true]);
+      const status = (await b.ops.consumers({ via: 'test' })).find((c) => c.group === group)!;
+      expect(status.topics).toEqual([expect.objectContaining({ topic, deadLetters: 2, redriveCursor: '2' })]);
+      expect(await b.bus.readCursor(redriveCursorGroup(group), `${topic}.dlq.${group}`)).toBe(2n);
+      await sub.drain(60_000);
+      expect(seen.sort()).toEqual(['POISON-1', 'POISON-2']);
+
+      // A new dead letter; both processes re-drive at the very same moment: at least once, and the cursor ends past it.
+      broken = true;
+      await a.bus.publish(topic, [sampleContractEvent('POISON-3')]);
+      await sub.drain(60_000);
+      broken = false;
+      const race = await Promise.all([a.ops.redrive(topic, group, { via: 'test' }), b.ops.redrive(topic, group, { via: 'test' })]);
+      expect(race.map((r) => r.redriven).reduce((x, y) => x + y)).toBeGreaterThanOrEqual(1);
+      expect(race.map((r) => r.cursor)).toEqual(['3', '3']);
+      expect((await b.ops.redrive(topic, group, { via: 'test' })).redriven).toBe(0);
+      await sub.drain(60_000);
+      expect(seen).toContain('POISON-3');
+    } finally {
+      for (const p of processes) await p.bus.close();
     }
   });
 });

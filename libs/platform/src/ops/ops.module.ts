@@ -5,19 +5,22 @@ import { BusOperations, type OpsLogger } from './bus-operations';
 import { httpMetricsMiddleware } from './http-metrics.middleware';
 import { Metrics } from './metrics';
 import { AdminOpsController, MetricsController } from './ops.controllers';
-import { RedriveCursorStore } from './redrive-cursor.store';
 
 export interface OpsModuleOptions {
   /** The process's bus, ideally an `InstrumentedEventBus` (consumer metrics, in-process replay). */
   bus: EventBus;
   metrics: Metrics;
-  /** Where the re-drive cursors are kept (`<dataDir>/ops/redrive-cursors.json`); in memory when left out. */
+  /**
+   * The process's data directory: only to read the former re-drive cursor file
+   * (`<dataDir>/ops/redrive-cursors.json`) once, as a migration. The cursors live in the event log.
+   */
   dataDir?: string;
   logger?: OpsLogger;
   /** Known consumer groups and their topics (default: the services' groups). */
   groups?: Record<string, string[]>;
 }
 
+/** The former (legacy) re-drive cursor file of a data directory: read for migration, never written. */
 export function redriveCursorFile(dataDir: string): string {
   return join(dataDir, 'ops', 'redrive-cursors.json');
 }
@@ -33,7 +36,7 @@ export class OpsModule implements NestModule {
   static forRoot(options: OpsModuleOptions): DynamicModule {
     const ops = new BusOperations(options.bus, {
       metrics: options.metrics,
-      cursors: new RedriveCursorStore(options.dataDir ? redriveCursorFile(options.dataDir) : null),
+      legacyCursorFile: options.dataDir ? redriveCursorFile(options.dataDir) : null,
       logger: options.logger,
       groups: options.groups,
     });

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Controller, Get, Module, Param, type INestApplication, type Type } from '@nestjs/common';
@@ -12,11 +12,13 @@ import { PlatformModule } from '../nest/platform.module';
 import { loadConfig } from '../config/config';
 import { InstrumentedEventBus } from './instrumented-event-bus';
 import { Metrics } from './metrics';
-import { OpsModule } from './ops.module';
-import type { OpsLogger } from './bus-operations';
+import { OpsModule, redriveCursorFile } from './ops.module';
+import { BusOperations, type OpsLogger } from './bus-operations';
+import { redriveCursorGroup } from './redrive-cursor.store';
 
 const TOPIC = 'ops.test.contracts';
 const GROUP = 'ops-test-projection';
+const DLQ = `${TOPIC}.dlq.${GROUP}`;
 const KEY = 'ops-secret-key';
 const auth = { Authorization: `Bearer ${KEY}` };
 
@@ -211,6 +213,68 @@ describe('ops: admin endpoints', () => {
     h = await harness({ dataDir }); // same data directory, new process
     const again = await request(h.app.getHttpServer()).post(`/api/admin/dlq/${TOPIC}/${GROUP}/redrive`).set(auth).expect(200);
     expect(again.body).toMatchObject({ redriven: 0, cursor: '1' });
+    // The cursor lives in the event log (the `<group>.redrive` group's position on the DLQ), not in a file of the data directory.
+    expect(await h.raw.readCursor(redriveCursorGroup(GROUP), DLQ)).toBe(1n);
+    expect(existsSync(redriveCursorFile(dataDir))).toBe(false);
+  });
+
+  it('migrates a legacy cursor file once: used while the log has no cursor, then left alone', async () => {
+    const { dataDir } = h;
+    await close(h);
+    const legacy = JSON.stringify({ [DLQ]: '1', 'other.dlq.group': '7' }, null, 2);
+    mkdirSync(join(dataDir, 'ops'), { recursive: true });
+    writeFileSync(redriveCursorFile(dataDir), legacy);
+    h = await harness({ dataDir });
+    await h.bus.publish(TOPIC, [sampleContractEvent('POISON-1')]);
+    await h.bus.publish(TOPIC, [sampleContractEvent('POISON-2')]);
+    await h.consumer.sub!.drain(10_000);
+    h.consumer.broken = false;
+
+    const before = await request(h.app.getHttpServer()).get(`/api/admin/dlq/${TOPIC}/${GROUP}`).set(auth).expect(200);
+    expect(before.body.deadLetters.map((d: { redriven: boolean }) => d.redriven)).toEqual([true, false]);
+    const first = await request(h.app.getHttpServer()).post(`/api/admin/dlq/${TOPIC}/${GROUP}/redrive`).set(auth).expect(200);
+    expect(first.body).toMatchObject({ redriven: 1, offsets: ['1'], cursor: '2' }); // POISON-1 was re-driven before the migration
+    await h.consumer.sub!.drain(10_000);
+    expect(h.consumer.seen).toEqual(['POISON-2']);
+    expect(await h.raw.readCursor(redriveCursorGroup(GROUP), DLQ)).toBe(2n);
+    expect(readFileSync(redriveCursorFile(dataDir), 'utf8')).toBe(legacy);
+
+    // From now on the log's cursor rules, whatever the file says.
+    writeFileSync(redriveCursorFile(dataDir), JSON.stringify({ [DLQ]: '0' }));
+    const second = await request(h.app.getHttpServer()).post(`/api/admin/dlq/${TOPIC}/${GROUP}/redrive`).set(auth).expect(200);
+    expect(second.body).toMatchObject({ redriven: 0, cursor: '2' });
+  });
+
+  it('moves a legacy cursor into the log even when nothing is left to re-drive', async () => {
+    const { dataDir } = h;
+    await close(h);
+    mkdirSync(join(dataDir, 'ops'), { recursive: true });
+    writeFileSync(redriveCursorFile(dataDir), JSON.stringify({ [DLQ]: '5' })); // beyond the DLQ: capped at its size
+    h = await harness({ dataDir });
+    await h.bus.publish(TOPIC, [sampleContractEvent('POISON-1')]);
+    await h.consumer.sub!.drain(10_000);
+    const res = await request(h.app.getHttpServer()).post(`/api/admin/dlq/${TOPIC}/${GROUP}/redrive`).set(auth).expect(200);
+    expect(res.body).toMatchObject({ redriven: 0, cursor: '1' });
+    expect(await h.raw.readCursor(redriveCursorGroup(GROUP), DLQ)).toBe(1n);
+  });
+
+  it('re-drives at least once when two operations race on one DLQ, and the cursor ends past every letter', async () => {
+    await h.bus.publish(TOPIC, [sampleContractEvent('POISON-1'), sampleContractEvent('POISON-2')]);
+    await h.consumer.sub!.drain(10_000);
+    h.consumer.broken = false;
+    // Two BusOperations do not share their in-process serialisation: like two processes on one log.
+    const logger: OpsLogger = { info: () => undefined, warn: (o, msg) => void h.logs.push({ level: 'warn', msg, ...o }) };
+    const [ops, other] = [1, 2].map(() => new BusOperations(h.bus, { metrics: h.metrics, logger, groups: { [GROUP]: [TOPIC] } }));
+    const [a, b] = await Promise.all([ops.redrive(TOPIC, GROUP, { via: 'test' }), other.redrive(TOPIC, GROUP, { via: 'test' })]);
+    expect(a.redriven + b.redriven).toBeGreaterThanOrEqual(2);
+    expect([a.cursor, b.cursor]).toEqual(['2', '2']);
+    // The one whose conditional write lost says so (when both sent the letters).
+    const warnings = h.logs.filter((l) => l.level === 'warn' && /at the same time/.test(String(l.msg)));
+    expect(warnings).toHaveLength(a.redriven + b.redriven > 2 ? 1 : 0);
+    await h.consumer.sub!.drain(10_000);
+    expect(new Set(h.consumer.seen)).toEqual(new Set(['POISON-1', 'POISON-2']));
+    expect(await h.raw.readCursor(redriveCursorGroup(GROUP), DLQ)).toBe(2n);
+    expect((await ops.redrive(TOPIC, GROUP, { via: 'test' })).redriven).toBe(0);
   });
 
   it('replays a group: its consumer is stopped, reset and restarted, and sees everything again', async () => {

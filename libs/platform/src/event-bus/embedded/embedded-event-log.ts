@@ -3,7 +3,7 @@ import { promises as fsp, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { deadLetterTopic, HEADERS, parseEvent, type ObservatoireEvent } from '@observatoire/contracts';
 import { SpanKind, trace } from '@opentelemetry/api';
-import type { DeadLetter, DeliveredEvent, EventBus, PublishResult, Subscription, SubscriptionOptions } from '../event-bus.port';
+import type { CursorMove, CursorMoveResult, DeadLetter, DeliveredEvent, EventBus, PublishResult, Subscription, SubscriptionOptions } from '../event-bus.port';
 import { eventHeaders, linksFromHeaders } from '../headers';
 import { errorText, handleWithRetries } from '../retry-policy';
 import { LogFile, type LogEntry } from './log-file';
@@ -102,19 +102,49 @@ export class EmbeddedEventLog implements EventBus {
     });
   }
 
-  private updatePositions(group: string, change: (all: Record<string, GroupPosition>) => void): Promise<void> {
+  /** Read-modify-write of a group's positions, serialised per group; the file is rewritten only if `change` changed something. */
+  private updatePositions<T>(group: string, change: (all: Record<string, GroupPosition>) => T | Promise<T>): Promise<T> {
     const run = async () => {
       const all = await this.readPositions(group);
-      change(all);
+      const before = JSON.stringify(all);
+      const result = await change(all);
+      const after = JSON.stringify(all);
+      if (after === before) return result;
       const file = this.offsetsFile(group);
       const tmp = `${file}.${process.pid}.${++this.tmpCounter}.tmp`;
-      await fsp.writeFile(tmp, JSON.stringify(all));
+      await fsp.writeFile(tmp, after);
       await fsp.rename(tmp, file);
+      return result;
     };
     const previous = this.positionWrites.get(group) ?? Promise.resolve();
     const next = previous.then(run, run);
     this.positionWrites.set(group, next.catch(() => undefined));
     return next;
+  }
+
+  async readCursor(group: string, topic: string): Promise<bigint> {
+    return BigInt((await this.readPositions(group))[topic]?.offset ?? 0);
+  }
+
+  /**
+   * The cursor is the group's committed position (offset and the byte position of that offset, so a
+   * subscription of the group would resume there). Compare and write happen in the group's serialised
+   * read-modify-write: atomic within the process, and the embedded log has one process.
+   */
+  moveCursor(group: string, topic: string, move: CursorMove): Promise<CursorMoveResult> {
+    for (const s of this.subscriptions) if (s.group === group) return Promise.reject(new Error(`cannot move the cursor of ${group} on ${topic}: the group has running consumers (a cursor group is never consumed)`));
+    return this.updatePositions(group, async (all) => {
+      const current = BigInt(all[topic]?.offset ?? 0);
+      if (current !== move.from) return { moved: false, cursor: current };
+      const log = this.log(topic);
+      await log.open();
+      if (move.to < 0n || move.to > BigInt(log.nextOffset)) throw new RangeError(`cursor of ${group} on ${topic}: ${move.to} is outside the topic (0‥${log.nextOffset})`);
+      if (move.to !== current) {
+        const offset = Number(move.to);
+        all[topic] = { offset, position: offset === 0 ? 0 : (await log.read(0, offset)).nextPosition };
+      }
+      return { moved: true, cursor: move.to };
+    });
   }
 
   async deadLetters(topic: string, group: string, limit = 100): Promise<DeadLetter[]> {

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { deadLetterTopic, HEADERS, parseEvent, type ObservatoireEvent } from '@observatoire/contracts';
 import { SpanKind, trace } from '@opentelemetry/api';
 import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
-import type { DeadLetter, DeliveredEvent, EventBus, PublishResult, Subscription, SubscriptionOptions } from '../event-bus.port';
+import type { CursorMove, CursorMoveResult, DeadLetter, DeliveredEvent, EventBus, PublishResult, Subscription, SubscriptionOptions } from '../event-bus.port';
 import { eventHeaders, headersToStrings, linksFromHeaders } from '../headers';
 import { errorText, handleWithRetries } from '../retry-policy';
 
@@ -196,8 +197,9 @@ export class KafkaEventBus implements EventBus {
     const ends = await this.topicEndOffsets(dlq);
     const total = [...ends.values()].reduce((a, b) => a + Number(b), 0);
     if (total === 0) return [];
-    // A throw-away consumer group reads the dead-letter topic from the beginning.
-    const reader = this.kafka.consumer({ groupId: `${this.group(group)}-dlq-reader-${Date.now()}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
+    // A throw-away consumer group reads the dead-letter topic from the beginning (unique: two readers at the
+    // same moment, in one process or two, must not share a group and split or steal the partition).
+    const reader = this.kafka.consumer({ groupId: `${this.group(group)}-dlq-reader-${randomUUID()}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
     const out: DeadLetter[] = [];
     await reader.connect();
     try {
@@ -227,6 +229,68 @@ export class KafkaEventBus implements EventBus {
     await admin.resetOffsets({ groupId: this.group(group), topic: this.topic(topic), earliest: true });
   }
 
+  async readCursor(group: string, topic: string): Promise<bigint> {
+    return (await this.fetchCursor(group, topic)) ?? 0n;
+  }
+
+  /**
+   * The cursor is the group's committed offset on partition 0, written by a transactional producer
+   * (`sendOffsets`, i.e. TxnOffsetCommit): no consumer ever joins the group, and the transactional id
+   * (one per cursor) makes the write conditional. Initialising it fences any other writer of the same
+   * cursor still in flight (its commit fails) and waits for the previous one to complete, so the
+   * value read afterwards is the latest one: read, compare, write, commit is atomic across processes.
+   */
+  async moveCursor(group: string, topic: string, move: CursorMove): Promise<CursorMoveResult> {
+    const found = await this.fetchCursor(group, topic);
+    if (found === null) throw new Error(`cannot move the cursor of ${group} on ${topic}: the topic does not exist`);
+    const end = BigInt((await this.topicEndOffsets(topic)).get(0) ?? '0');
+    if (move.to < 0n || move.to > end) throw new RangeError(`cursor of ${group} on ${topic}: ${move.to} is outside the topic (0‥${end})`);
+    const admin = await this.getAdmin();
+    const [described] = (await admin.describeGroups([this.group(group)])).groups;
+    if (described && described.members.length > 0) throw new Error(`cannot move the cursor of ${group} on ${topic}: the group has running consumers (a cursor group is never consumed)`);
+
+    const producer = this.kafka.producer({ transactionalId: `${this.group(group)}:${this.topic(topic)}`, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    await producer.connect();
+    try {
+      const tx = await producer.transaction();
+      const current = await this.readCursor(group, topic);
+      if (current !== move.from || move.to === move.from) {
+        await tx.abort().catch(() => undefined);
+        return { moved: current === move.from, cursor: current };
+      }
+      try {
+        await tx.sendOffsets({ consumerGroupId: this.group(group), topics: [{ topic: this.topic(topic), partitions: [{ partition: 0, offset: move.to.toString() }] }] });
+        await tx.commit();
+      } catch (e) {
+        await tx.abort().catch(() => undefined);
+        if (!isFenced(e)) throw e;
+        return { moved: false, cursor: await this.readCursor(group, topic) };
+      }
+      // The commit answers before the coordinator has applied it: wait until a plain read sees it.
+      const deadline = Date.now() + 10_000;
+      while ((await this.readCursor(group, topic)) !== move.to && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      return { moved: true, cursor: move.to };
+    } finally {
+      await producer.disconnect().catch(() => undefined);
+    }
+  }
+
+  /** The group's committed offset on a single-partition topic (0 when none), null when the topic does not exist. */
+  private async fetchCursor(group: string, topic: string): Promise<bigint | null> {
+    const admin = await this.getAdmin();
+    let res: Awaited<ReturnType<Admin['fetchOffsets']>>;
+    try {
+      res = await admin.fetchOffsets({ groupId: this.group(group), topics: [this.topic(topic)] });
+    } catch (e) {
+      if ((e as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return null;
+      throw e;
+    }
+    const partitions = res.flatMap((t) => t.partitions);
+    if (partitions.length !== 1) throw new Error(`cursor of ${group} on ${topic}: the topic has ${partitions.length} partitions, a cursor needs exactly one (dead-letter topics are created with one)`);
+    const offset = BigInt(partitions[0].offset);
+    return offset < 0n ? 0n : offset;
+  }
+
   async health(): Promise<{ ok: boolean; detail: string }> {
     try {
       const admin = await this.getAdmin();
@@ -245,6 +309,12 @@ export class KafkaEventBus implements EventBus {
     this.producerReady = null;
     this.admin = null;
   }
+}
+
+/** A newer producer with the same transactional id took over (another writer of the same cursor). */
+function isFenced(e: unknown): boolean {
+  const type = (e as { type?: string }).type;
+  return type === 'INVALID_PRODUCER_EPOCH' || type === 'PRODUCER_FENCED' || /fenced|old epoch/i.test(errorText(e));
 }
 
 function toDeadLetter(dlq: string, topic: string, m: KafkaMessage): DeadLetter {
