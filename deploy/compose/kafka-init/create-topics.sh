@@ -6,6 +6,7 @@
 #   observatoire.organisations.v1   compact on SIRET / id, kept forever
 #   observatoire.quarantine.v1      compact on the record hash, kept forever (data-quality view)
 #   observatoire.ingest-runs.v1     time-retained, 400 days (freshness history)
+#   observatoire.buyer-registry.v1  compact on the buyer SIRET, kept forever (buyers expected to publish)
 #   <topic>.dlq.<group>             1 partition, 30 days
 # KAFKA_NAMESPACE (optional) prefixes every topic and group, as in the services.
 set -euo pipefail
@@ -28,6 +29,7 @@ create observatoire.contracts.v1     "$PARTITIONS" "${FOREVER[@]}"
 create observatoire.organisations.v1 "$PARTITIONS" "${FOREVER[@]}"
 create observatoire.quarantine.v1    "$PARTITIONS" "${FOREVER[@]}"
 create observatoire.ingest-runs.v1   "$PARTITIONS" cleanup.policy=delete retention.ms=34560000000
+create observatoire.buyer-registry.v1 "$PARTITIONS" "${FOREVER[@]}"
 
 DLQ=(cleanup.policy=delete retention.ms=2592000000)
 for pair in \
@@ -37,7 +39,8 @@ for pair in \
   observatoire.organisations.v1:observatoire-search \
   observatoire.organisations.v1:observatoire-analytics \
   observatoire.quarantine.v1:observatoire-analytics \
-  observatoire.ingest-runs.v1:observatoire-analytics; do
+  observatoire.ingest-runs.v1:observatoire-analytics \
+  observatoire.buyer-registry.v1:observatoire-analytics; do
   create "${pair%%:*}.dlq.${pair##*:}" 1 "${DLQ[@]}"
 done
 "$KT" --bootstrap-server "$BOOTSTRAP" --list

@@ -6,6 +6,7 @@ export * from './events/contract-published.v1';
 export * from './events/organisation-resolved.v1';
 export * from './events/record-quarantined.v1';
 export * from './events/ingest-run-completed.v1';
+export * from './events/buyer-registered.v1';
 export * from './registry';
 export * from './factory';
 export * from './siret';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BUYER_REGISTERED, BuyerRegisteredV1 } from './events/buyer-registered.v1';
 import { CONTRACT_PUBLISHED, ContractPublishedV1 } from './events/contract-published.v1';
 import { INGEST_RUN_COMPLETED, IngestRunCompletedV1 } from './events/ingest-run-completed.v1';
 import { BUYER_RESOLVED, BuyerResolvedV1, SUPPLIER_RESOLVED, SupplierResolvedV1 } from './events/organisation-resolved.v1';
@@ -15,12 +16,13 @@ export const ObservatoireEvent = z.discriminatedUnion('type', [
   BuyerResolvedV1,
   RecordQuarantinedV1,
   IngestRunCompletedV1,
+  BuyerRegisteredV1,
 ]);
 export type ObservatoireEvent = z.infer<typeof ObservatoireEvent>;
 export type EventType = ObservatoireEvent['type'];
 export type EventOfType<T extends EventType> = Extract<ObservatoireEvent, { type: T }>;
 
-export const EVENT_TYPES = [CONTRACT_PUBLISHED, SUPPLIER_RESOLVED, BUYER_RESOLVED, RECORD_QUARANTINED, INGEST_RUN_COMPLETED] as const;
+export const EVENT_TYPES = [CONTRACT_PUBLISHED, SUPPLIER_RESOLVED, BUYER_RESOLVED, RECORD_QUARANTINED, INGEST_RUN_COMPLETED, BUYER_REGISTERED] as const;
 
 /** Current version of each event type. */
 export const CURRENT_VERSION: Record<EventType, number> = {
@@ -29,6 +31,7 @@ export const CURRENT_VERSION: Record<EventType, number> = {
   BuyerResolved: 1,
   RecordQuarantined: 1,
   IngestRunCompleted: 1,
+  BuyerRegistered: 1,
 };
 
 type Upcaster = (raw: Record<string, unknown>) => Record<string, unknown>;

@@ -1,6 +1,7 @@
 /**
  * Kafka topics. Keys: contracts by uid, organisations by identifier (SIRET/SIREN),
- * quarantine by file + position, ingest runs by run id.
+ * quarantine by file + position, ingest runs by run id, the buyer registry by SIRET (compacted: the
+ * latest BuyerRegistered per buyer is the registry).
  * Dead-letter topics: `<topic>.dlq.<consumer group>`.
  */
 export const TOPICS = {
@@ -8,6 +9,7 @@ export const TOPICS = {
   organisations: 'observatoire.organisations.v1',
   quarantine: 'observatoire.quarantine.v1',
   ingestRuns: 'observatoire.ingest-runs.v1',
+  buyerRegistry: 'observatoire.buyer-registry.v1',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 

@@ -10,6 +10,7 @@ import { GetPriceDistributionHandler } from './application/get-price-distributio
 import { GetSectorOverviewHandler } from './application/get-sector-overview/get-sector-overview.handler';
 import { MapNafToCpvHandler } from './application/map-naf-to-cpv/map-naf-to-cpv.handler';
 import { PreparePurchaseHandler } from './application/prepare-purchase/prepare-purchase.handler';
+import { ProjectBuyerRegistryHandler } from './application/project-buyer-registry/project-buyer-registry.handler';
 import { ProjectContractsHandler } from './application/project-contracts/project-contracts.handler';
 import { ProjectIngestRunsHandler } from './application/project-ingest-runs/project-ingest-runs.handler';
 import { ProjectOrganisationsHandler } from './application/project-organisations/project-organisations.handler';
@@ -40,7 +41,7 @@ export interface AnalyticsModuleOptions {
 }
 
 /**
- * The analytics service: projections of contracts, profiles, quarantine and ingest runs fed by the bus, and the
+ * The analytics service: projections of contracts, profiles, quarantine, ingest runs and the buyer registry fed by the bus, and the
  * charter indicators API. Needs the global providers of PlatformModule (HealthRegistry, OpenApiRegistry; the
  * EVENT_BUS is used by the transport that runs the consumers).
  */
@@ -74,6 +75,7 @@ export class AnalyticsModule implements OnModuleInit, OnApplicationShutdown {
         { provide: ProjectOrganisationsHandler, inject: [ANALYTICS_ORM], useFactory: (orm: MikroORM) => new ProjectOrganisationsHandler(orm) },
         { provide: ProjectQuarantineHandler, inject: [ANALYTICS_ORM], useFactory: (orm: MikroORM) => new ProjectQuarantineHandler(orm) },
         { provide: ProjectIngestRunsHandler, inject: [ANALYTICS_ORM], useFactory: (orm: MikroORM) => new ProjectIngestRunsHandler(orm) },
+        { provide: ProjectBuyerRegistryHandler, inject: [ANALYTICS_ORM], useFactory: (orm: MikroORM) => new ProjectBuyerRegistryHandler(orm) },
         {
           provide: RebuildProjectionsJob,
           inject: [EVENT_BUS, ANALYTICS_ORM, { token: Metrics, optional: true }],
@@ -135,6 +137,7 @@ export class AnalyticsModule implements OnModuleInit, OnApplicationShutdown {
         ProjectOrganisationsHandler,
         ProjectQuarantineHandler,
         ProjectIngestRunsHandler,
+        ProjectBuyerRegistryHandler,
         RebuildProjectionsJob,
       ],
     };

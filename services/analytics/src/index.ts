@@ -11,6 +11,8 @@ export { planContractBatch, type ContractBatchPlan } from './application/project
 export { ProjectOrganisationsHandler, ORGANISATIONS_CONSUMER } from './application/project-organisations/project-organisations.handler';
 export { ProjectQuarantineHandler, QUARANTINE_CONSUMER } from './application/project-quarantine/project-quarantine.handler';
 export { ProjectIngestRunsHandler, INGEST_RUNS_CONSUMER } from './application/project-ingest-runs/project-ingest-runs.handler';
+export { ProjectBuyerRegistryHandler, BUYER_REGISTRY_CONSUMER } from './application/project-buyer-registry/project-buyer-registry.handler';
+export { buildExpectedBuyerYears, expectedBuyerYearsApply, periodYears, type RegisteredBuyer } from './application/shared/expected-buyer-years';
 export { GetIndicatorsHandler, type IndicatorsResult } from './application/get-indicators/get-indicators.handler';
 export { GetIndicatorSeriesHandler, type SeriesResult } from './application/get-indicator-series/get-indicator-series.handler';
 export { GetIndicatorBreakdownHandler, type BreakdownResult } from './application/get-indicator-breakdown/get-indicator-breakdown.handler';

@@ -1,4 +1,4 @@
-import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type DynamicModule, Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { MikroORM } from '@mikro-orm/core';
 import { EVENT_BUS, HealthRegistry, OpenApiRegistry, metricsOfProcess, type EventBus } from '@observatoire/platform';
 import { ingestOpenApiPaths, ingestOpenApiSchemas } from './infrastructure/http/ingest.openapi';
@@ -10,6 +10,7 @@ import { DEFAULT_PULL_TUNING, PullFeedHandler, type PullFeedTuning } from './app
 import { PullDueFeedsHandler } from './application/feeds/pull-due-feeds/pull-due-feeds.handler';
 import { BackfillBuyerHandler } from './application/feeds/backfill-buyer/backfill-buyer.handler';
 import { FeedStatusQuery } from './application/feeds/feed-status/feed-status.query';
+import { PublishBuyerRegistryHandler } from './application/feeds/publish-buyer-registry/publish-buyer-registry.handler';
 import { DEFAULT_UPLOAD_TUNING, ReceiveUploadHandler } from './application/feeds/receive-upload/receive-upload.handler';
 import type { LedgerLockOptions } from './application/ingest-files/ledger-lock';
 import { createLedgerLock } from './infrastructure/locking/create-ledger-lock';
@@ -33,13 +34,20 @@ export interface IngestModuleOptions {
   ingestLock?: Partial<Omit<LedgerLockOptions, 'logger'>> & { uploadWaitMs?: number };
 }
 
-/** The ingest service: DECP files and feeds in, events out. Needs a global EVENT_BUS provider. */
+/**
+ * The ingest service: DECP files and feeds in, events out. Needs a global EVENT_BUS provider. At start it publishes
+ * the whole buyer registry again (`BuyerRegistered`, same ids when nothing changed), so that consumers know every
+ * registered buyer, including those registered before the event existed.
+ */
 @Module({})
-export class IngestModule implements OnModuleInit, OnApplicationShutdown {
+export class IngestModule implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('IngestModule');
+
   constructor(
     @Inject(INGEST_ORM) private readonly orm: MikroORM,
     private readonly health: HealthRegistry,
     private readonly openapi: OpenApiRegistry,
+    @Inject(PublishBuyerRegistryHandler) private readonly registry: PublishBuyerRegistryHandler,
   ) {}
 
   onModuleInit() {
@@ -74,8 +82,21 @@ export class IngestModule implements OnModuleInit, OnApplicationShutdown {
           useFactory: (orm: MikroORM, ingest: IngestFilesHandler) => new ReceiveUploadHandler(orm, ingest, { lockWaitMs: uploadWaitMs }),
         },
         // Use cases: feed registry
-        { provide: RegisterFeedHandler, inject: [INGEST_ORM], useFactory: (orm: MikroORM) => new RegisterFeedHandler(orm) },
-        { provide: OnboardBuyersFromCsvHandler, inject: [INGEST_ORM], useFactory: (orm: MikroORM) => new OnboardBuyersFromCsvHandler(orm) },
+        {
+          provide: PublishBuyerRegistryHandler,
+          inject: [INGEST_ORM, EVENT_BUS],
+          useFactory: (orm: MikroORM, bus: EventBus) => new PublishBuyerRegistryHandler(orm, bus, metricsOfProcess()),
+        },
+        {
+          provide: RegisterFeedHandler,
+          inject: [INGEST_ORM, PublishBuyerRegistryHandler],
+          useFactory: (orm: MikroORM, registry: PublishBuyerRegistryHandler) => new RegisterFeedHandler(orm, undefined, registry),
+        },
+        {
+          provide: OnboardBuyersFromCsvHandler,
+          inject: [INGEST_ORM, PublishBuyerRegistryHandler],
+          useFactory: (orm: MikroORM, registry: PublishBuyerRegistryHandler) => new OnboardBuyersFromCsvHandler(orm, undefined, registry),
+        },
         {
           provide: PullFeedHandler,
           inject: [INGEST_ORM, IngestFilesHandler],
@@ -87,8 +108,21 @@ export class IngestModule implements OnModuleInit, OnApplicationShutdown {
         // Scheduling
         { provide: FeedScheduler, inject: [PullDueFeedsHandler], useFactory: (pullDue: PullDueFeedsHandler) => new FeedScheduler(pullDue, scheduler) },
       ],
-      exports: [IngestFilesHandler, INGEST_ORM, PullDueFeedsHandler, FeedStatusQuery, FeedScheduler],
+      exports: [IngestFilesHandler, INGEST_ORM, PullDueFeedsHandler, FeedStatusQuery, FeedScheduler, PublishBuyerRegistryHandler],
     };
+  }
+
+  /**
+   * Re-publishes the whole registry. Never fatal: a store not migrated yet, or a bus that is down, only delays the
+   * registry events until the next start or registration (the service itself works without them).
+   */
+  async onApplicationBootstrap() {
+    try {
+      const r = await this.registry.execute();
+      if (r.buyers > 0) this.logger.log(`buyer registry published: ${r.published} buyers (${r.changed} changed)`);
+    } catch (e) {
+      this.logger.warn(`buyer registry not published at start: ${(e as Error).message}`);
+    }
   }
 
   async onApplicationShutdown() {

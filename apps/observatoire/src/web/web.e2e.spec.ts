@@ -404,6 +404,9 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface (Chromium)', () => {
     expect(figures).toContain(norm(eur.format(r.amounts.median)));
     expect(figures).toContain(`sur ${r.amounts.count} marchés`);
     expect(await page.locator('main table').innerText()).toContain('Maxima d’accords-cadres');
+    // the seed has no concession: the tariffs section says so (tariff rows are tested on the API)
+    expect(await page.locator('main').innerText()).toContain('Tarifs publiés par les concessions');
+    expect(await page.locator('main').innerText()).toContain('Aucune concession de ce périmètre n’a publié de tarif');
     await shot(page, 'prix');
 
     await page.locator('select[name="territoire"]').selectOption('departement:35');

@@ -4,7 +4,7 @@ import { CONSUMER_GROUPS, TOPICS } from '@observatoire/contracts';
 export const CONSUMER_GROUP_TOPICS: Record<string, string[]> = {
   [CONSUMER_GROUPS.catalog]: [TOPICS.contracts],
   [CONSUMER_GROUPS.search]: [TOPICS.contracts, TOPICS.organisations],
-  [CONSUMER_GROUPS.analytics]: [TOPICS.contracts, TOPICS.organisations, TOPICS.quarantine, TOPICS.ingestRuns],
+  [CONSUMER_GROUPS.analytics]: [TOPICS.contracts, TOPICS.organisations, TOPICS.quarantine, TOPICS.ingestRuns, TOPICS.buyerRegistry],
 };
 
 /** `catalog` → `observatoire-catalog`; a full group name is returned as is. */

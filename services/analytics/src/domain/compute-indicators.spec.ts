@@ -60,4 +60,48 @@ describe('computeIndicators', () => {
     const byBuyer = computeIndicatorsBy(facts, 'buyer', { expectedBuyerYears: [{ buyer: '213502388', year: 2023 }, { buyer: '999999999', year: 2024 }] });
     expect(byBuyer.get('213502388')?.['publication-grade'].details).toMatchObject({ distribution: { A: 0, B: 0, C: 0, D: 1, E: 1 } });
   });
+
+  it('gives an expected buyer or year without any contract a group of its own, after the others, graded E', () => {
+    const facts = [fact({ year: 2024 })];
+    const expected = [
+      { buyer: '213502388', year: 2024 },
+      { buyer: '999999999', year: 2023 },
+      { buyer: '999999999', year: 2024 },
+    ];
+    const byBuyer = computeIndicatorsBy(facts, 'buyer', { expectedBuyerYears: expected });
+    expect([...byBuyer.keys()]).toEqual(['213502388', '999999999']);
+    expect(byBuyer.get('999999999')?.['publication-grade'].details).toMatchObject({ distribution: { A: 0, B: 0, C: 0, D: 0, E: 2 } });
+    expect(byBuyer.get('999999999')?.['sme-share'].byCount.value).toBeNull();
+    const byYear = computeIndicatorsBy(facts, 'year', { expectedBuyerYears: expected });
+    expect([...byYear.keys()]).toEqual(['2024', '2023']);
+    expect(byYear.get('2024')?.['publication-grade'].details).toMatchObject({ distribution: { D: 1, E: 1 } });
+    expect(byYear.get('2023')?.['publication-grade'].details).toMatchObject({ distribution: { D: 0, E: 1 } });
+  });
+
+  it('places expected buyer-years on buyer type and territory by their keys, and never on CPV division or purchase type', () => {
+    const facts = [fact({ year: 2024 })];
+    const expected = [
+      { buyer: '999999999', year: 2024, keys: { buyerType: 'epci', epci: '242900694', departement: '29', bretagne: 'bretagne' } },
+      { buyer: '888888888', year: 2024 },
+    ];
+    const byType = computeIndicatorsBy(facts, 'buyerType', { expectedBuyerYears: expected });
+    expect(byType.get('epci')?.['publication-grade'].details).toMatchObject({ distribution: { E: 1 } });
+    const byDepartement = computeIndicatorsBy(facts, 'departement', { expectedBuyerYears: expected });
+    expect(byDepartement.get('29')?.['publication-grade'].details).toMatchObject({ distribution: { E: 1 } });
+    const byCpv = computeIndicatorsBy(facts, 'cpvDivision', { expectedBuyerYears: expected });
+    expect([...byCpv.keys()]).toEqual(['45']);
+    expect(byCpv.get('45')?.['publication-grade'].details).toMatchObject({ distribution: { E: 0 } });
+  });
+
+  it('applies the filters to expected buyer-years; a filter on a contract dimension keeps none', () => {
+    const expected = [
+      { buyer: '999999999', year: 2023 },
+      { buyer: '999999999', year: 2024 },
+    ];
+    const grades = (filters: Parameters<typeof computeIndicators>[1]) => computeIndicators([], { ...filters, expectedBuyerYears: expected })['publication-grade'].details;
+    expect(grades({ filters: { year: 2024 } })).toMatchObject({ distribution: { E: 1 } });
+    expect(grades({ filters: { buyer: '999999999' } })).toMatchObject({ distribution: { E: 2 } });
+    expect(grades({ filters: { cpvDivision: '45' } })).toMatchObject({ distribution: { E: 0 } });
+    expect(grades({ filters: { departement: '29' } })).toMatchObject({ distribution: { E: 0 } });
+  });
 });

@@ -1,5 +1,5 @@
 import { withCoContractorRule, type CoContractorRule, type ContractFacts } from './facts';
-import { filterFacts, groupFacts, type Dimension, type FactFilters } from './dimensions';
+import { expectedKey, filterExpected, filterFacts, groupFacts, type Dimension, type ExpectedBuyerYear, type FactFilters } from './dimensions';
 import type { AmountOptions, IndicatorKey, IndicatorValue } from './indicators/indicator';
 import { advancesCharterIndicator, advancesIndicator } from './indicators/advances.indicator';
 import { concentrationIndicator } from './indicators/concentration.indicator';
@@ -30,8 +30,12 @@ export interface ComputeIndicatorsOptions extends AmountOptions {
   history?: readonly ContractFacts[];
   historyStart?: string;
   gradeCompleteness?: KeyFieldsCompleteness;
-  /** Buyer-years expected to publish, graded E when they have no contract. */
-  expectedBuyerYears?: readonly { buyer: string; year: number }[];
+  /**
+   * Buyer-years expected to publish, graded E when they have no contract. The filters apply to them on the
+   * dimensions they can be placed on (`expectedKey`); a filter on a contract dimension (CPV division, purchase type)
+   * keeps none.
+   */
+  expectedBuyerYears?: readonly ExpectedBuyerYear[];
 }
 
 export type IndicatorSet = Record<IndicatorKey, IndicatorValue>;
@@ -50,10 +54,7 @@ export function computeIndicators(facts: readonly ContractFacts[], opts: Compute
   const history = reshare([...(opts.history ?? []), ...facts]);
   const targets = opts.targets ?? DEFAULT_CHARTER_TARGETS;
   const amount: AmountOptions = { frameworkAgreementAmounts: opts.frameworkAgreementAmounts };
-  const expected = opts.expectedBuyerYears?.filter(
-    (e) => (opts.filters?.buyer === undefined || [opts.filters.buyer].flat().map(String).includes(e.buyer)) &&
-      (opts.filters?.year === undefined || [opts.filters.year].flat().map(String).includes(String(e.year))),
-  );
+  const expected = opts.expectedBuyerYears && filterExpected(opts.expectedBuyerYears, opts.filters);
   const values: IndicatorValue[] = [
     smeShareIndicator(selected, amount),
     tpeShareIndicator(selected, amount),
@@ -78,7 +79,12 @@ export function computeIndicators(facts: readonly ContractFacts[], opts: Compute
   return Object.fromEntries(values.map((v) => [v.key, withTarget(v, targets[v.key])])) as IndicatorSet;
 }
 
-/** computeIndicators for each group of a dimension (after the filters). */
+/**
+ * computeIndicators for each group of a dimension (after the filters). Expected buyer-years go to the group of their
+ * key on the dimension (`expectedKey`: buyer, year, and buyer type / territory when their keys are given); a key with
+ * expected buyer-years but no contract gets a group of its own, after the others (no contract, graded E). On the
+ * contract dimensions (CPV division, purchase type) they are placed nowhere.
+ */
 export function computeIndicatorsBy(
   facts: readonly ContractFacts[],
   dimension: Dimension,
@@ -86,15 +92,15 @@ export function computeIndicatorsBy(
 ): Map<string, IndicatorSet> {
   const result = new Map<string, IndicatorSet>();
   const history = [...(opts.history ?? []), ...facts];
-  for (const [key, group] of groupFacts(filterFacts(facts, opts.filters), dimension)) {
-    // Expected buyer-years can only be placed on the buyer and year dimensions.
-    const expectedBuyerYears =
-      dimension === 'buyer'
-        ? opts.expectedBuyerYears?.filter((e) => e.buyer === key)
-        : dimension === 'year'
-          ? opts.expectedBuyerYears?.filter((e) => String(e.year) === key)
-          : undefined;
-    result.set(key, computeIndicators(group, { ...opts, filters: undefined, history, expectedBuyerYears }));
+  const expectedByKey = new Map<string, ExpectedBuyerYear[]>();
+  for (const e of filterExpected(opts.expectedBuyerYears ?? [], opts.filters)) {
+    const key = expectedKey(e, dimension);
+    if (key !== undefined) expectedByKey.set(key, [...(expectedByKey.get(key) ?? []), e]);
+  }
+  const groups = groupFacts(filterFacts(facts, opts.filters), dimension);
+  for (const key of expectedByKey.keys()) if (!groups.has(key)) groups.set(key, []);
+  for (const [key, group] of groups) {
+    result.set(key, computeIndicators(group, { ...opts, filters: undefined, history, expectedBuyerYears: expectedByKey.get(key) ?? [] }));
   }
   return result;
 }

@@ -52,6 +52,50 @@ export function groupFacts(facts: readonly ContractFacts[], dimension: Dimension
 /** Filters: for each dimension, the accepted key or keys ("unknown" included if wanted). */
 export type FactFilters = Partial<Record<Dimension, string | number | readonly (string | number)[]>>;
 
+/**
+ * A buyer-year expected to publish (publication grade E when it has no contract): buyer = SIREN (else id), year of
+ * notification, and — to be placed in breakdowns by buyer type or territory — the buyer's keys on those dimensions.
+ */
+export interface ExpectedBuyerYear {
+  buyer: string;
+  year: number;
+  keys?: Partial<Record<'buyerType' | 'epci' | 'departement' | 'bretagne', string>>;
+}
+
+/**
+ * The key of an expected buyer-year on a dimension; undefined when it cannot be placed there: contract dimensions
+ * (CPV division, purchase type — a buyer is not expected to publish in every one), or keys not given.
+ */
+export function expectedKey(e: ExpectedBuyerYear, dimension: Dimension): string | undefined {
+  switch (dimension) {
+    case 'buyer':
+      return e.buyer;
+    case 'year':
+      return String(e.year);
+    case 'buyerType':
+    case 'epci':
+    case 'departement':
+    case 'bretagne':
+      return e.keys?.[dimension];
+    case 'cpvDivision':
+    case 'purchaseType':
+      return undefined;
+  }
+}
+
+/** The expected buyer-years that pass the filters (a filter on a dimension they cannot be placed on keeps none). */
+export function filterExpected(expected: readonly ExpectedBuyerYear[], filters: FactFilters = {}): ExpectedBuyerYear[] {
+  const active = (Object.entries(filters) as [Dimension, FactFilters[Dimension]][])
+    .filter(([, v]) => v !== undefined)
+    .map(([d, v]) => [d, new Set((Array.isArray(v) ? v : [v]).map(String))] as const);
+  return expected.filter((e) =>
+    active.every(([d, accepted]) => {
+      const key = expectedKey(e, d);
+      return key !== undefined && accepted.has(key);
+    }),
+  );
+}
+
 export function filterFacts(facts: readonly ContractFacts[], filters: FactFilters = {}): ContractFacts[] {
   const active = (Object.entries(filters) as [Dimension, FactFilters[Dimension]][])
     .filter(([, v]) => v !== undefined)

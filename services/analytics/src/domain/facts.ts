@@ -176,6 +176,16 @@ export function buyerTypeOfCategorieJuridique(cj: string | null | undefined): st
   return 'autre';
 }
 
+/** The buyer type of a profile: its `typeOrganisation`, else derived from `categorieJuridique`, else unknown. */
+export function buyerTypeOfProfile(profile: OrganisationProfile | undefined): string {
+  return profile?.typeOrganisation || buyerTypeOfCategorieJuridique(profile?.categorieJuridique);
+}
+
+/** The territory of an organisation from its profile (commune, EPCI key, département, région). */
+export function territoryOfProfile(profile: OrganisationProfile): TerritoryFacts {
+  return territoryOf(profile.communeCode, profile.epciSiren, profile.departementCode, profile.regionCode);
+}
+
 function tristate(value: boolean | null | undefined): Tristate {
   return value === true || value === false ? value : UNKNOWN;
 }
@@ -263,10 +273,10 @@ export function toFacts(contract: Contract, profiles: ProfileLookup, options: To
   const buyer: BuyerFacts = {
     id: contract.acheteur.id,
     siren: buyerProfile?.siren ?? (contract.acheteur.siretValide ? contract.acheteur.id.slice(0, 9) : null),
-    type: buyerProfile?.typeOrganisation || buyerTypeOfCategorieJuridique(buyerProfile?.categorieJuridique),
+    type: buyerTypeOfProfile(buyerProfile),
     idValid: contract.acheteur.siretValide && !contract.flags.some((f) => f.code === 'BUYER_ID_INVALID'),
     territory: buyerProfile
-      ? territoryOf(buyerProfile.communeCode, buyerProfile.epciSiren, buyerProfile.departementCode, buyerProfile.regionCode)
+      ? territoryOfProfile(buyerProfile)
       : territoryOf(buyerEnrichment?.communeCode, null, buyerEnrichment?.departementCode, buyerEnrichment?.regionCode),
     latitude: buyerProfile?.latitude ?? null,
     longitude: buyerProfile?.longitude ?? null,

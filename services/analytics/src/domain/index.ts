@@ -22,3 +22,4 @@ export * from './indicators/publication-delay.indicator';
 export * from './indicators/publication-grade.indicator';
 export * from './indicators/data-quality.indicator';
 export * from './naf-cpv-mapping';
+export * from './concession-tariffs';

@@ -25,14 +25,14 @@ export interface KafkaEventBusConfig {
 }
 
 /**
- * Topic settings applied when the bus creates a topic. The contracts, organisations and quarantine
+ * Topic settings applied when the bus creates a topic. The contracts, organisations, quarantine and buyer-registry
  * topics are compacted on their key (each ContractPublished carries the whole current state, so the
  * latest revision per uid is all a rebuild needs, and the log stays the source of truth forever);
  * dead-letter topics keep 30 days; ingest runs keep the broker default retention.
  */
 export function topicSettings(logical: string): { name: string; value: string }[] {
   if (logical.includes('.dlq.')) return [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }];
-  if (/^observatoire\.(contracts|organisations|quarantine)\./.test(logical)) return [{ name: 'cleanup.policy', value: 'compact' }, { name: 'min.compaction.lag.ms', value: String(24 * 3600 * 1000) }];
+  if (/^observatoire\.(contracts|organisations|quarantine|buyer-registry)\./.test(logical)) return [{ name: 'cleanup.policy', value: 'compact' }, { name: 'min.compaction.lag.ms', value: String(24 * 3600 * 1000) }];
   return [];
 }
 

@@ -7,7 +7,7 @@ import {
   type IndicatorKey,
 } from '../../domain';
 import { describeFilters, filtersKey, type AnalyticsFilters } from '../shared/analytics-filters';
-import type { FactsLoader, LoadedFacts } from '../shared/facts-loader';
+import type { ExpectedBuyers, FactsLoader, LoadedFacts } from '../shared/facts-loader';
 import { summarise, type IndicatorSummary } from '../shared/indicator-summary';
 import type { QueryCache } from '../shared/query-cache';
 
@@ -52,10 +52,18 @@ export class GetIndicatorBreakdownHandler {
   execute(filters: AnalyticsFilters, dimension: Dimension, indicator?: IndicatorKey): Promise<BreakdownResult> {
     return this.cache.get(`breakdown:${dimension}:${indicator ?? '*'}:${filtersKey(filters)}`, async () => {
       const loaded = await this.facts.load(filters);
-      const groups = computeIndicatorsBy(loaded.facts, dimension, { history: loaded.history, historyStart: loaded.historyStart, targets: this.targets });
+      // Expected buyer-years go to their buyer, year, buyer type or territory group (a group of their own, with no
+      // contract, when nothing was published there); never to CPV or purchase-type groups.
+      const expected = await this.facts.expectedBuyers(filters);
+      const groups = computeIndicatorsBy(loaded.facts, dimension, {
+        history: loaded.history,
+        historyStart: loaded.historyStart,
+        targets: this.targets,
+        expectedBuyerYears: expected.buyerYears,
+      });
       const counts = new Map<string, number>();
       for (const f of loaded.facts) counts.set(dimensionKey(f, dimension), (counts.get(dimensionKey(f, dimension)) ?? 0) + 1);
-      const labelOf = labels(loaded, dimension);
+      const labelOf = labels(loaded, dimension, expected);
       const keys = indicator ? [indicator] : [...INDICATOR_KEYS];
       const out: BreakdownGroup[] = [...groups].map(([key, set]) => ({
         key,
@@ -73,7 +81,7 @@ export class GetIndicatorBreakdownHandler {
   }
 }
 
-function labels(loaded: LoadedFacts, dimension: Dimension): (key: string) => string | null {
+function labels(loaded: LoadedFacts, dimension: Dimension, expected: ExpectedBuyers): (key: string) => string | null {
   switch (dimension) {
     case 'buyer': {
       const names = new Map<string, string>();
@@ -82,7 +90,8 @@ function labels(loaded: LoadedFacts, dimension: Dimension): (key: string) => str
         const name = loaded.profiles.get(c.acheteur.id)?.nom ?? c.acheteur.denominationSociale ?? c.enrichment?.acheteur?.nom ?? null;
         if (name && !names.has(key)) names.set(key, name);
       });
-      return (k) => names.get(k) ?? null;
+      // A registered buyer without any contract is named as in the registry.
+      return (k) => names.get(k) ?? expected.names.get(k) ?? null;
     }
     case 'epci': {
       const names = new Map<string, string>();

@@ -36,7 +36,14 @@ export class GetIndicatorSeriesHandler {
   execute(filters: AnalyticsFilters, indicator?: IndicatorKey): Promise<SeriesResult> {
     return this.cache.get(`series:${indicator ?? '*'}:${filtersKey(filters)}`, async () => {
       const loaded = await this.facts.load(filters);
-      const byYear = computeIndicatorsBy(loaded.facts, 'year', { history: loaded.history, historyStart: loaded.historyStart, targets: this.targets });
+      // A year of the period with expected buyers but no contract is a point of its own (0 contracts, grades E).
+      const expected = await this.facts.expectedBuyers(filters);
+      const byYear = computeIndicatorsBy(loaded.facts, 'year', {
+        history: loaded.history,
+        historyStart: loaded.historyStart,
+        targets: this.targets,
+        expectedBuyerYears: expected.buyerYears,
+      });
       const counts = new Map<string, number>();
       for (const f of loaded.facts) {
         const y = f.year == null ? UNKNOWN_YEAR : String(f.year);

@@ -26,7 +26,9 @@ export class GetIndicatorsHandler {
   execute(filters: AnalyticsFilters): Promise<IndicatorsResult> {
     return this.cache.get(`indicators:${filtersKey(filters)}`, async () => {
       const loaded = await this.facts.load(filters);
-      const set = computeIndicators(loaded.facts, { history: loaded.history, historyStart: loaded.historyStart, targets: this.targets });
+      // Registered buyers expected to publish: their buyer-years without any contract are graded E.
+      const expected = await this.facts.expectedBuyers(filters);
+      const set = computeIndicators(loaded.facts, { history: loaded.history, historyStart: loaded.historyStart, targets: this.targets, expectedBuyerYears: expected.buyerYears });
       return {
         filters: describeFilters(filters),
         coContractorRule: coContractorRuleOf(filters),

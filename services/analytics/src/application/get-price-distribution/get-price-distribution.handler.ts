@@ -1,7 +1,11 @@
 import { describeFilters, filtersKey, type AnalyticsFilters } from '../shared/analytics-filters';
 import type { ProjectionReadPort } from '../shared/projection-read.port';
 import type { QueryCache } from '../shared/query-cache';
+import { tariffsOfConcession, type ConcessionTariff } from '../../domain';
 import { distributionOf, type AmountDistribution } from './price-distribution';
+
+/** Tariff rows returned at most (most recent publications first); `count` is always the full count. */
+export const MAX_TARIFFS = 500;
 
 export interface PriceDistributionResult {
   filters: Record<string, string | number>;
@@ -11,6 +15,8 @@ export interface PriceDistributionResult {
   frameworkAgreementMaxima: AmountDistribution;
   /** Contracts matching the filters whose amount is unusable or missing (left out of both). */
   excludedUnusableAmounts: number;
+  /** What concessions charge users: the tariffs published in their execution data, apart from awarded amounts. */
+  concessionTariffs: { concessions: number; count: number; items: ConcessionTariff[] };
 }
 
 /** GET /api/prix: distribution of awarded amounts for a CPV prefix, territory and period. */
@@ -30,11 +36,16 @@ export class GetPriceDistributionHandler {
         if (r.amount == null) excluded += 1;
         else (r.frameworkAgreement ? maxima : awarded).push(r.amount);
       }
+      const concessions = await this.store.concessions(filters);
+      const tariffs = concessions
+        .flatMap(tariffsOfConcession)
+        .sort((a, b) => (b.datePublication ?? '').localeCompare(a.datePublication ?? '') || a.uid.localeCompare(b.uid));
       return {
         filters: describeFilters(filters),
         amounts: distributionOf(awarded),
         frameworkAgreementMaxima: distributionOf(maxima),
         excludedUnusableAmounts: excluded,
+        concessionTariffs: { concessions: concessions.length, count: tariffs.length, items: tariffs.slice(0, MAX_TARIFFS) },
       };
     });
   }

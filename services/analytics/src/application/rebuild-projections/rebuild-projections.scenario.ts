@@ -14,8 +14,8 @@ import { GetIndicatorsHandler } from '../get-indicators/get-indicators.handler';
 import { FactsLoader } from '../shared/facts-loader';
 import { QueryCache } from '../shared/query-cache';
 import { ProjectionReadStore } from '../../infrastructure/persistence/projection-read.store';
-import { contractPublished, supplierResolved } from '../testing/analytics-test-kit';
-import { projectionHandlerFor, rebuildAnalyticsProjections, type RebuildPhase } from './rebuild-projections';
+import { buyerRegistered, contractPublished, supplierResolved } from '../testing/analytics-test-kit';
+import { ANALYTICS_SOURCE_TOPICS, projectionHandlerFor, rebuildAnalyticsProjections, type RebuildPhase } from './rebuild-projections';
 
 export interface RebuildWorld {
   bus: EventBus;
@@ -46,10 +46,10 @@ export function rebuildScenario(world: () => RebuildWorld) {
     const w = world();
     live = await createAnalyticsOrm(w.url);
     await migrateAnalytics(live);
-    await w.bus.ensureTopics([TOPICS.contracts, TOPICS.organisations, TOPICS.quarantine, TOPICS.ingestRuns], [CONSUMER_GROUPS.analytics]);
+    await w.bus.ensureTopics([...ANALYTICS_SOURCE_TOPICS], [CONSUMER_GROUPS.analytics]);
     liveConsumer = await w.bus.subscribe({
       group: CONSUMER_GROUPS.analytics,
-      topics: [TOPICS.contracts, TOPICS.organisations, TOPICS.quarantine, TOPICS.ingestRuns],
+      topics: [...ANALYTICS_SOURCE_TOPICS],
       handler: projectionHandlerFor(live),
     });
   }, 120_000);
@@ -66,6 +66,7 @@ export function rebuildScenario(world: () => RebuildWorld) {
     await bus.publish(TOPICS.contracts, history);
     await bus.publish(TOPICS.contracts, [contractPublished(contract({ uid: 'RB-000', montant: 5000 }), 2)]);
     await bus.publish(TOPICS.organisations, [supplierResolved(profile(SUPPLIER, { categorieEntreprise: 'PME' }), 1)]);
+    await bus.publish(TOPICS.buyerRegistry, [buyerRegistered('24350013900189', 1), buyerRegistered('24350013900189', 2, { active: false })]);
     await liveConsumer.drain(60_000);
     const expectedBefore = await montants();
     expect(expectedBefore).toHaveLength(30);
@@ -115,6 +116,9 @@ export function rebuildScenario(world: () => RebuildWorld) {
     expect(after).toEqual(expected);
     expect(report.rows.contracts).toBeGreaterThanOrEqual(32);
     expect(report.rows.organisations).toBe(1);
+    // The buyer registry was rebuilt too: one buyer, at its latest registry version.
+    expect(report.rows.expectedBuyers).toBe(1);
+    expect(await sqlOf(live.em.fork())('analytics_expected_buyer').select('siret', 'active', 'aggregate_version')).toEqual([{ siret: '24350013900189', active: 0, aggregate_version: 2 }]);
     expect(report.revision.before).toBeGreaterThanOrEqual(revisionBefore);
     expect(report.revision.after).toBeGreaterThan(report.revision.before);
     expect(await revision()).toBeGreaterThanOrEqual(report.revision.after);

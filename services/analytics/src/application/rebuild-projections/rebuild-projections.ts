@@ -2,13 +2,14 @@ import type { MikroORM } from '@mikro-orm/core';
 import { CONSUMER_GROUPS, TOPICS } from '@observatoire/contracts';
 import { type DeliveredEvent, DomainError, type EventBus, type Subscription } from '@observatoire/platform';
 import type { ProjectionStoreSwitch } from '../../infrastructure/persistence/projection-store-switch';
+import { ProjectBuyerRegistryHandler } from '../project-buyer-registry/project-buyer-registry.handler';
 import { ProjectContractsHandler } from '../project-contracts/project-contracts.handler';
 import { ProjectIngestRunsHandler } from '../project-ingest-runs/project-ingest-runs.handler';
 import { ProjectOrganisationsHandler } from '../project-organisations/project-organisations.handler';
 import { ProjectQuarantineHandler } from '../project-quarantine/project-quarantine.handler';
 
 /** The topics the analytics projections are built from (the same as the live group's). */
-export const ANALYTICS_SOURCE_TOPICS = [TOPICS.contracts, TOPICS.organisations, TOPICS.quarantine, TOPICS.ingestRuns] as const;
+export const ANALYTICS_SOURCE_TOPICS = [TOPICS.contracts, TOPICS.organisations, TOPICS.quarantine, TOPICS.ingestRuns, TOPICS.buyerRegistry] as const;
 
 /**
  * The rebuild's own consumer group. One name, reset at the start of every rebuild: the rebuild lock guarantees a
@@ -30,7 +31,7 @@ export interface RebuildReport {
   /** Events in the log when the replay started, per topic (what the fresh store was built from). */
   replayed: Record<string, number>;
   /** Rows of the fresh generation right after the switch. */
-  rows: { contracts: number; organisations: number; quarantined: number; ingestRuns: number };
+  rows: { contracts: number; organisations: number; quarantined: number; ingestRuns: number; expectedBuyers: number };
   revision: { before: number; after: number };
   store: 'postgresql' | 'sqlite';
   /** Timings in ms. */
@@ -133,6 +134,7 @@ export function projectionHandlerFor(orm: MikroORM) {
     [TOPICS.organisations, new ProjectOrganisationsHandler(orm)],
     [TOPICS.quarantine, new ProjectQuarantineHandler(orm)],
     [TOPICS.ingestRuns, new ProjectIngestRunsHandler(orm)],
+    [TOPICS.buyerRegistry, new ProjectBuyerRegistryHandler(orm)],
   ]);
   return async (batch: DeliveredEvent[]) => {
     const groups = new Map<string, DeliveredEvent[]>();
@@ -167,5 +169,6 @@ async function countRows(orm: MikroORM): Promise<RebuildReport['rows']> {
     organisations: await count('analytics_organisation'),
     quarantined: await count('analytics_quarantine'),
     ingestRuns: await count('analytics_ingest_run'),
+    expectedBuyers: await count('analytics_expected_buyer'),
   };
 }

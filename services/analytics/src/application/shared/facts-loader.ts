@@ -1,6 +1,7 @@
 import type { Contract, OrganisationProfile } from '@observatoire/contracts';
-import { toFacts, yearsBefore, type ContractFacts } from '../../domain';
+import { toFacts, yearsBefore, type ContractFacts, type ExpectedBuyerYear } from '../../domain';
 import { coContractorRuleOf, filtersKey, type AnalyticsFilters } from './analytics-filters';
+import { buildExpectedBuyerYears, expectedBuyerYearsApply } from './expected-buyer-years';
 import type { ProjectionReadPort } from './projection-read.port';
 import { QueryCache } from './query-cache';
 
@@ -8,6 +9,12 @@ import { QueryCache } from './query-cache';
 const HISTORY_YEARS = 3;
 /** Above this many buyers, the history query reads every buyer's contracts of the window (one query). */
 const MAX_HISTORY_BUYERS = 2_000;
+
+/** The buyer-years expected to publish under some filters, and the registry names of their buyers (by SIREN). */
+export interface ExpectedBuyers {
+  buyerYears: ExpectedBuyerYear[];
+  names: Map<string, string>;
+}
 
 export interface LoadedFacts {
   contracts: Contract[];
@@ -31,12 +38,39 @@ export class FactsLoader {
   constructor(
     private readonly store: ProjectionReadPort,
     cachedLoads = 8,
+    private readonly clock: () => Date = () => new Date(),
   ) {
     this.cache = new QueryCache(() => store.revision(), cachedLoads);
   }
 
   load(filters: AnalyticsFilters): Promise<LoadedFacts> {
     return this.cache.get(`facts:${filtersKey(filters)}`, () => this.loadNow(filters));
+  }
+
+  /**
+   * The buyer-years expected to publish under these filters (`buildExpectedBuyerYears`): the active buyers of the
+   * registry projection that pass the buyer filters × the years of the period, each with its buyer's type and
+   * territory keys from its profile (the registered SIRET's own, else one of its SIREN's). Nothing when a filter is
+   * about the contracts' content.
+   */
+  async expectedBuyers(filters: AnalyticsFilters): Promise<ExpectedBuyers> {
+    const none: ExpectedBuyers = { buyerYears: [], names: new Map() };
+    if (!expectedBuyerYearsApply(filters)) return none;
+    const registry = (await this.store.registeredBuyers()).filter((b) => b.active);
+    if (registry.length === 0) return none;
+    const dataYears = await this.store.notificationYears();
+    const bySiret = await this.store.profiles(registry.map((b) => b.siret));
+    const bySiren = await this.store.profilesBySiren(registry.filter((b) => !bySiret.has(b.siret)).map((b) => b.siren));
+    const buyerYears = buildExpectedBuyerYears({
+      registry,
+      filters,
+      dataYears,
+      currentYear: this.clock().getUTCFullYear(),
+      profileOf: (b) => bySiret.get(b.siret) ?? bySiren.get(b.siren),
+    });
+    const names = new Map<string, string>();
+    for (const b of registry) if (!names.has(b.siren)) names.set(b.siren, b.nom);
+    return { buyerYears, names };
   }
 
   private async loadNow(filters: AnalyticsFilters): Promise<LoadedFacts> {

@@ -1,6 +1,7 @@
 import type { Contract, OrganisationProfile } from '@observatoire/contracts';
 import type { NafCpvWins } from '../../domain';
 import type { AnalyticsFilters } from './analytics-filters';
+import type { RegisteredBuyer } from './expected-buyer-years';
 
 export interface SectorTotals {
   contracts: number;
@@ -50,6 +51,12 @@ export interface ProjectionReadPort {
    */
   history(buyers: readonly string[] | null, from: string, toExclusive: string, exclude?: ReadonlySet<string>): Promise<Contract[]>;
   profiles(ids: readonly string[]): Promise<Map<string, OrganisationProfile>>;
+  /** One profile per SIREN (the first by id), for SIRENs whose registered SIRET has no profile of its own. */
+  profilesBySiren(sirens: readonly string[]): Promise<Map<string, OrganisationProfile>>;
+  /** The buyers of the ingest feed registry (BuyerRegistered), active or not. */
+  registeredBuyers(): Promise<RegisteredBuyer[]>;
+  /** The distinct years of notification of every current contract, ascending. */
+  notificationYears(): Promise<number[]>;
   /** Earliest notification date in the store: before it plus 3 years, "first-time" cannot be told. */
   earliestNotificationDate(): Promise<string | null>;
   sectorTotals(filters: AnalyticsFilters): Promise<SectorTotals>;
@@ -57,6 +64,8 @@ export interface ProjectionReadPort {
   topBuyers(filters: AnalyticsFilters, limit: number): Promise<SectorBuyer[]>;
   latestContracts(filters: AnalyticsFilters, limit: number): Promise<SectorContract[]>;
   amounts(filters: AnalyticsFilters): Promise<AmountRow[]>;
+  /** Current CONCESSIONS matching the filters (their execution data carry the published tariffs). */
+  concessions(filters: AnalyticsFilters): Promise<Contract[]>;
   /** The (NAF, CPV group) table of wins over every current contract (services/analytics/docs/naf-cpv-mapping.md). */
   nafCpvWins(): Promise<NafCpvWins[]>;
 }

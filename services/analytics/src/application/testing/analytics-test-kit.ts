@@ -39,6 +39,19 @@ export function buyerResolved(profile: OrganisationProfile, aggregateVersion: nu
   });
 }
 
+/** A buyer of the ingest feed registry, as ingest publishes it (id from SIRET and version, as the registry stamp). */
+export function buyerRegistered(siret: string, aggregateVersion: number, extra: { nom?: string; active?: boolean; registeredAt?: string } = {}) {
+  const data = { siret, siren: siret.slice(0, 9), nom: extra.nom ?? `Acheteur ${siret}`, registeredAt: extra.registeredAt ?? '2024-01-01T00:00:00.000Z', active: extra.active ?? true };
+  return createEvent('BuyerRegistered', data, {
+    source: 'observatoire/ingest',
+    aggregateId: siret,
+    aggregateVersion,
+    correlationId: 'test',
+    occurredAt: '2025-01-01T00:00:00Z',
+    idParts: [siret, String(aggregateVersion), JSON.stringify(data)],
+  });
+}
+
 /** Wrap events as a consumer receives them. */
 export function delivered(events: ObservatoireEvent[], topic: string = TOPICS.contracts): DeliveredEvent[] {
   return events.map((event) => ({ event, topic, partition: 0, offset: String(offset++), headers: {} }));

@@ -1,3 +1,4 @@
+import type { ExpectedBuyerYear } from '../dimensions';
 import { KEY_FIELDS, type ContractFacts, type KeyField } from '../facts';
 import { median } from '../stats';
 import { RatioAccumulator, type IndicatorValue } from './indicator';
@@ -89,7 +90,7 @@ export function gradeBuyerYear(facts: readonly ContractFacts[], year: number, op
 
 export interface PublicationGradeOptions extends GradeOptions {
   /** Buyer-years expected to publish (buyer = SIREN, else id). Those without any contract are graded E. */
-  expected?: readonly { buyer: string; year: number }[];
+  expected?: readonly Pick<ExpectedBuyerYear, 'buyer' | 'year'>[];
 }
 
 export interface PublicationGradeDetails {

@@ -126,7 +126,9 @@ export const analyticsOpenApiPaths = {
   '/api/prix': {
     get: {
       tags: ['indicateurs'],
-      summary: 'Distribution des montants attribués (quartiles), maxima d’accords-cadres à part',
+      summary: 'Distribution des montants attribués (quartiles), maxima d’accords-cadres à part, tarifs publiés par les concessions',
+      description:
+        'concessionTariffs : les tarifs publiés dans les données d’exécution des contrats de concession du périmètre (intituleTarif, tarif, datePublication, concession et autorité concédante), les plus récents d’abord (500 au plus ; count donne le total).',
       parameters: filterParameters,
       responses: { '200': { description: 'Distribution des montants' }, '400': invalid },
     },

@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import type { MikroORM } from '@mikro-orm/core';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
-import { TOPICS } from '@observatoire/contracts';
+import { createEvent, TOPICS } from '@observatoire/contracts';
 import { ApiExceptionFilter, EmbeddedEventLog, EventBusTransport, loadConfig, PlatformModule } from '@observatoire/platform';
 import { AnalyticsModule } from '../../analytics.module';
 import { contract, profile, ref } from '../../domain/testing/builders';
@@ -24,6 +24,7 @@ describe('analytics HTTP API', () => {
   let dir: string;
   let app: INestApplication;
   let bus: EmbeddedEventLog;
+  let transport: EventBusTransport;
   let extract: ReturnType<typeof contractsFromDecpInfo>;
 
   beforeAll(async () => {
@@ -40,7 +41,7 @@ describe('analytics HTTP API', () => {
     app.setGlobalPrefix('api');
     app.useGlobalFilters(new ApiExceptionFilter());
     await migrateAnalytics(app.get<MikroORM>(ANALYTICS_ORM));
-    const transport = new EventBusTransport(bus);
+    transport = new EventBusTransport(bus);
     app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
     await app.init();
     await app.startAllMicroservices();
@@ -59,6 +60,30 @@ describe('analytics HTTP API', () => {
         contract({ uid: 'LA3', acheteur: ref(LORIENT_AGGLO), objet: 'Accord-cadre voirie', techniques: ['Accord-cadre'], titulaires: [ref(PME)], montant: 2_000_000, dateNotification: '2024-10-01' }),
         1,
       ),
+      contractPublished(
+        contract({
+          uid: 'LA4',
+          kind: 'concession',
+          acheteur: ref(LORIENT_AGGLO),
+          objet: 'Délégation du service public de l’eau potable',
+          codeCPV: '65111000',
+          cpvDivision: '65',
+          purchaseType: 'services',
+          titulaires: [ref(PME)],
+          montant: 5_000_000,
+          dateNotification: '2024-04-01',
+          concession: {
+            valeurGlobale: 5_000_000,
+            montantSubventionPublique: null,
+            dateDebutExecution: '2024-04-01',
+            donneesExecution: [
+              { datePublicationDonneesExecution: '2024-04-18', tarifs: [{ tarif: { intituleTarif: 'Abonnement annuel', tarif: 45.5 } }, { tarif: { intituleTarif: 'Mètre cube', tarif: 2.1 } }] },
+              { datePublicationDonneesExecution: '2025-04-18', tarifs: [{ tarif: { intituleTarif: 'Mètre cube', tarif: 2.25 } }] },
+            ],
+          },
+        }),
+        1,
+      ),
     ]);
     await transport.drain(60_000);
   }, 120_000);
@@ -73,7 +98,7 @@ describe('analytics HTTP API', () => {
 
   it('GET /api/indicators returns every indicator over the current contracts', async () => {
     const res = await http().get('/api/indicators').expect(200);
-    expect(res.body.contracts).toBe(extract.length + 3);
+    expect(res.body.contracts).toBe(extract.length + 4);
     expect(res.body.indicators.map((i: { key: string }) => i.key)).toEqual([...INDICATOR_KEYS]);
     const sme = res.body.indicators.find((i: { key: string }) => i.key === 'sme-share');
     expect(sme).toMatchObject({ label: expect.any(String), unit: 'share', byCount: { numerator: expect.any(Number), denominator: expect.any(Number), unknown: expect.any(Number) } });
@@ -84,7 +109,7 @@ describe('analytics HTTP API', () => {
 
   it('GET /api/indicators filters by territory and year', async () => {
     const res = await http().get('/api/indicators').query({ territoire: 'epci:200042174', annee: 2024 }).expect(200);
-    expect(res.body.contracts).toBe(3);
+    expect(res.body.contracts).toBe(4);
     expect(res.body.filters).toEqual({ territoire: 'epci:200042174', annee: 2024, coTraitance: 'partage' });
   });
 
@@ -159,6 +184,46 @@ describe('analytics HTTP API', () => {
     expect(res.body.frameworkAgreementMaxima).toMatchObject({ count: 1, median: 2_000_000 });
     const all = await http().get('/api/prix').query({ cpv: '4521' }).expect(200);
     expect(all.body.amounts.count + all.body.excludedUnusableAmounts).toBe(extract.length);
+    expect(all.body.concessionTariffs).toEqual({ concessions: 0, count: 0, items: [] });
+  });
+
+  it('GET /api/prix lists the tariffs concessions publish in their execution data, most recent first', async () => {
+    const res = await http().get('/api/prix').query({ territoire: 'epci:200042174', cpv: '65' }).expect(200);
+    expect(res.body.concessionTariffs.concessions).toBe(1);
+    expect(res.body.concessionTariffs.count).toBe(3);
+    expect(res.body.concessionTariffs.items.map((t: { datePublication: string; intituleTarif: string; tarif: number }) => [t.datePublication, t.intituleTarif, t.tarif])).toEqual([
+      ['2025-04-18', 'Mètre cube', 2.25],
+      ['2024-04-18', 'Abonnement annuel', 45.5],
+      ['2024-04-18', 'Mètre cube', 2.1],
+    ]);
+    expect(res.body.concessionTariffs.items[0]).toMatchObject({ uid: 'LA4', acheteurId: LORIENT_AGGLO, objet: 'Délégation du service public de l’eau potable' });
+    // outside the period or the territory: none
+    const other = await http().get('/api/prix').query({ territoire: 'departement:29', cpv: '65' }).expect(200);
+    expect(other.body.concessionTariffs.count).toBe(0);
+  });
+
+  // Last: it adds a registered buyer, which the other tests' publication grades do not expect.
+  it('GET /api/indicators?acheteur=<SIRET> grades E the years of a registered buyer that published nothing (BuyerRegistered consumed)', async () => {
+    const METROPOLE = '24350013900189';
+    const registered = createEvent(
+      'BuyerRegistered',
+      { siret: METROPOLE, siren: '243500139', nom: 'Rennes Métropole', registeredAt: '2024-01-01T00:00:00.000Z', active: true },
+      { source: 'observatoire/ingest', aggregateId: METROPOLE, aggregateVersion: 1, correlationId: 'test', idParts: [METROPOLE, '1', 'h'] },
+    );
+    await bus.publish(TOPICS.buyerRegistry, [registered]);
+    await transport.drain(60_000);
+    const res = await http().get('/api/indicators').query({ acheteur: METROPOLE, annee: 2024 }).expect(200);
+    expect(res.body.contracts).toBe(0);
+    const grade = res.body.indicators.find((i: { key: string }) => i.key === 'publication-grade');
+    expect(grade.details.grades).toEqual([expect.objectContaining({ buyer: '243500139', year: 2024, grade: 'E', contracts: 0 })]);
+    expect(grade.details.distribution).toEqual({ A: 0, B: 0, C: 0, D: 0, E: 1 });
+    // Redelivered (the registry re-published at an ingest start): nothing changes.
+    await bus.publish(TOPICS.buyerRegistry, [registered]);
+    await transport.drain(60_000);
+    expect((await http().get('/api/indicators').query({ acheteur: METROPOLE, annee: 2024 }).expect(200)).body).toEqual(res.body);
+    // With a CPV filter, nothing is expected from it.
+    const cpv = await http().get('/api/indicators').query({ acheteur: METROPOLE, annee: 2024, cpv: '45' }).expect(200);
+    expect(cpv.body.indicators.find((i: { key: string }) => i.key === 'publication-grade').details.grades).toEqual([]);
   });
 
   it('registers its health check and OpenAPI paths', async () => {

@@ -2,6 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { CONSUMER_GROUPS, TOPICS } from '@observatoire/contracts';
 import { consume, type DeliveredEvent, withSpan } from '@observatoire/platform';
+import { ProjectBuyerRegistryHandler } from '../../application/project-buyer-registry/project-buyer-registry.handler';
 import { ProjectContractsHandler } from '../../application/project-contracts/project-contracts.handler';
 import { ProjectIngestRunsHandler } from '../../application/project-ingest-runs/project-ingest-runs.handler';
 import { ProjectOrganisationsHandler } from '../../application/project-organisations/project-organisations.handler';
@@ -19,6 +20,7 @@ export class AnalyticsEventsController {
     @Inject(ProjectOrganisationsHandler) private readonly organisations: ProjectOrganisationsHandler,
     @Inject(ProjectQuarantineHandler) private readonly quarantine: ProjectQuarantineHandler,
     @Inject(ProjectIngestRunsHandler) private readonly ingestRuns: ProjectIngestRunsHandler,
+    @Inject(ProjectBuyerRegistryHandler) private readonly buyerRegistry: ProjectBuyerRegistryHandler,
   ) {}
 
   @EventPattern(consume(TOPICS.contracts, CONSUMER_GROUPS.analytics))
@@ -39,5 +41,11 @@ export class AnalyticsEventsController {
   @EventPattern(consume(TOPICS.ingestRuns, CONSUMER_GROUPS.analytics))
   async onIngestRuns(@Payload() batch: DeliveredEvent[]): Promise<void> {
     await this.ingestRuns.handle(batch);
+  }
+
+  /** The ingest feed registry: the buyers expected to publish (publication grade E). */
+  @EventPattern(consume(TOPICS.buyerRegistry, CONSUMER_GROUPS.analytics))
+  async onBuyerRegistry(@Payload() batch: DeliveredEvent[]): Promise<void> {
+    await this.buyerRegistry.handle(batch);
   }
 }

@@ -5,11 +5,13 @@ import { TOPICS } from '@observatoire/contracts';
 import { contract, profile } from '../../domain/testing/builders';
 import { GetIndicatorBreakdownHandler } from '../../application/get-indicator-breakdown/get-indicator-breakdown.handler';
 import { GetIndicatorsHandler } from '../../application/get-indicators/get-indicators.handler';
+import { ProjectBuyerRegistryHandler } from '../../application/project-buyer-registry/project-buyer-registry.handler';
 import { ProjectContractsHandler } from '../../application/project-contracts/project-contracts.handler';
 import { ProjectOrganisationsHandler } from '../../application/project-organisations/project-organisations.handler';
 import { FactsLoader } from '../../application/shared/facts-loader';
 import { QueryCache } from '../../application/shared/query-cache';
-import { contractPublished, delivered, supplierResolved } from '../../application/testing/analytics-test-kit';
+import { buyerRegistered, contractPublished, delivered, supplierResolved } from '../../application/testing/analytics-test-kit';
+import type { PublicationGradeDetails } from '../../domain';
 import { contractsFromDecpInfo, localShareByDepartementOverRows, readDecpInfoRows } from '../../application/testing/decp-info-extract';
 import { NAF_FIXTURE_WINS, nafFixtureBatches } from '../../application/testing/naf-cpv-fixture';
 import { createAnalyticsOrm, migrateAnalytics } from './analytics-orm';
@@ -44,7 +46,7 @@ describe('analytics projections on PostgreSQL', () => {
   });
 
   it('migrates up from an empty database, once', async () => {
-    expect(await migrateAnalytics(orm)).toEqual(['Migration20261201000000_analytics_initial']);
+    expect(await migrateAnalytics(orm)).toEqual(['Migration20261201000000_analytics_initial', 'Migration20261215000000_analytics_expected_buyer']);
     expect(await migrateAnalytics(orm)).toEqual([]);
   });
 
@@ -103,6 +105,25 @@ describe('analytics projections on PostgreSQL', () => {
     });
     const total = [...expected.values()].reduce((s, e) => ({ n: s.n + e.numerator, d: s.d + e.denominator }), { n: 0, d: 0 });
     expect(all.indicators.find((i) => i.key === 'local-share-departement')!.byCount.value).toBeCloseTo(total.n / total.d, 12);
+  });
+
+  it('grades E the 2024 of a registered buyer without contract; a redelivered registry changes nothing', async () => {
+    const METROPOLE = '24350013900189';
+    const handler = new ProjectBuyerRegistryHandler(orm);
+    const registry = [buyerRegistered(METROPOLE, 1, { nom: 'Rennes Métropole' }), buyerRegistered('24290031400017', 1, { active: false })];
+    expect(await handler.handle(delivered(registry, TOPICS.buyerRegistry))).toMatchObject({ applied: 2 });
+    const store = new ProjectionReadStore(orm);
+    const grades = async () => {
+      const r = await new GetIndicatorsHandler(new FactsLoader(store), new QueryCache(() => store.revision()), {}).execute({ coTraitance: 'partage', annee: 2024 });
+      return r.indicators.find((i) => i.key === 'publication-grade')!.details as PublicationGradeDetails;
+    };
+    const before = await grades();
+    expect(before.grades.filter((g) => g.grade === 'E').map((g) => `${g.buyer}:${g.year}:${g.contracts}`)).toEqual(['243500139:2024:0']);
+    expect(before.distribution.E).toBe(1);
+    const revision = await store.revision();
+    expect(await handler.handle(delivered(registry, TOPICS.buyerRegistry))).toMatchObject({ applied: 0, skipped: 2 });
+    expect(await store.revision()).toBe(revision);
+    expect(await grades()).toEqual(before);
   });
 
   it('gives the (NAF, CPV) table of wins with the same SQL semantics as SQLite (titulaires expanded from the contract JSON)', async () => {

@@ -159,6 +159,32 @@ export const SourceFreshnessSchema = new EntitySchema<SourceFreshnessRow>({
   },
 });
 
+/** A buyer of the ingest feed registry (BuyerRegistered): expected to publish; its latest registry version. */
+export class ExpectedBuyerRow {
+  siret!: string;
+  siren!: string;
+  nom!: string;
+  registeredAt!: string;
+  /** 1 while the registry follows the buyer (at least one enabled feed), 0 otherwise. */
+  active!: number;
+  aggregateVersion!: number;
+  updatedAt!: string;
+}
+
+export const ExpectedBuyerSchema = new EntitySchema<ExpectedBuyerRow>({
+  class: ExpectedBuyerRow,
+  tableName: 'analytics_expected_buyer',
+  properties: {
+    siret: { type: 'string', primary: true, length: 14 },
+    siren: { type: 'string', length: 9 },
+    nom: { type: 'text' },
+    registeredAt: { type: 'string', length: 40, fieldName: 'registered_at' },
+    active: { type: 'integer' },
+    aggregateVersion: { type: 'integer', fieldName: 'aggregate_version' },
+    updatedAt: { type: 'string', length: 40, fieldName: 'updated_at' },
+  },
+});
+
 /** Event ids each consumer has applied, written in the same transaction as the effect. */
 export class ProcessedEventRow {
   consumer!: string;
@@ -197,6 +223,7 @@ export const ANALYTICS_ENTITIES = [
   QuarantineProjectionSchema,
   IngestRunProjectionSchema,
   SourceFreshnessSchema,
+  ExpectedBuyerSchema,
   ProcessedEventSchema,
   ProjectionRevisionSchema,
 ];

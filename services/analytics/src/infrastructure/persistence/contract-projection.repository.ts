@@ -154,6 +154,12 @@ export class ContractProjectionRepository {
     return row?.d ?? null;
   }
 
+  /** The distinct years of notification of every current contract, ascending (index on `year`). */
+  async notificationYears(): Promise<number[]> {
+    const rows = (await this.db(TABLE).distinct('year').whereNotNull('year').orderBy('year')) as { year: number | string }[];
+    return rows.map((r) => Number(r.year));
+  }
+
   private static totalsSelect(db: Knex) {
     return [
       db.raw('count(*) as contracts'),
@@ -212,6 +218,16 @@ export class ContractProjectionRepository {
       accordCadre: num(r.framework_agreement) === 1,
       dateNotification: (r.notification_date as string | null) ?? null,
     }));
+  }
+
+  /**
+   * Concessions among the filtered contracts. The projection has no kind column: a LIKE on the stored JSON
+   * pre-selects them (`"kind":"concession"` is written by JSON.stringify of the canonical contract), the parsed
+   * kind decides.
+   */
+  async concessions(f: AnalyticsFilters): Promise<Contract[]> {
+    const rows = (await this.filtered(f).select('contract_json').where('contract_json', 'like', '%"kind":"concession"%').orderBy('uid')) as { contract_json: string }[];
+    return rows.map((r) => JSON.parse(r.contract_json) as Contract).filter((c) => c.kind === 'concession');
   }
 
   async amounts(f: AnalyticsFilters): Promise<AmountRow[]> {

@@ -46,6 +46,16 @@ export class OrganisationProjectionRepository {
     }
   }
 
+  /** One profile per SIREN: the one with the smallest id (a deterministic pick among the legal unit's establishments). */
+  async findBySiren(sirens: readonly string[]): Promise<Map<string, OrganisationProfile>> {
+    const out = new Map<string, OrganisationProfile>();
+    for (const part of chunks([...new Set(sirens)], IN_CHUNK)) {
+      const rows = (await this.db(TABLE).select('siren', 'profile_json').whereIn('siren', part).orderBy('id')) as { siren: string; profile_json: string }[];
+      for (const r of rows) if (!out.has(r.siren)) out.set(r.siren, JSON.parse(r.profile_json) as OrganisationProfile);
+    }
+    return out;
+  }
+
   async find(ids: readonly string[]): Promise<Map<string, OrganisationProfile>> {
     const out = new Map<string, OrganisationProfile>();
     const unique = [...new Set(ids)];

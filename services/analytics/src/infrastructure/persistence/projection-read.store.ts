@@ -2,8 +2,10 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { Contract, OrganisationProfile } from '@observatoire/contracts';
 import type { AnalyticsFilters } from '../../application/shared/analytics-filters';
 import type { NafCpvWins } from '../../domain';
+import type { RegisteredBuyer } from '../../application/shared/expected-buyer-years';
 import type { AmountRow, ProjectionReadPort, SectorBuyer, SectorContract, SectorTotals, SectorYear } from '../../application/shared/projection-read.port';
 import { ContractProjectionRepository } from './contract-projection.repository';
+import { ExpectedBuyerRepository } from './expected-buyer.repository';
 import { NafCpvRepository } from './naf-cpv.repository';
 import { OrganisationProjectionRepository } from './organisation-projection.repository';
 import { ProjectionRevisionRepository } from './projection-revision.repository';
@@ -19,6 +21,10 @@ export class ProjectionReadStore implements ProjectionReadPort {
   revision(): Promise<number> {
     return new ProjectionRevisionRepository(this.orm.em.fork()).current();
   }
+  concessions(filters: AnalyticsFilters): Promise<Contract[]> {
+    return this.contractsRepo().concessions(filters);
+  }
+
   contracts(filters: AnalyticsFilters): Promise<Contract[]> {
     return this.contractsRepo().contracts(filters);
   }
@@ -27,6 +33,15 @@ export class ProjectionReadStore implements ProjectionReadPort {
   }
   profiles(ids: readonly string[]): Promise<Map<string, OrganisationProfile>> {
     return new OrganisationProjectionRepository(this.orm.em.fork()).find(ids);
+  }
+  profilesBySiren(sirens: readonly string[]): Promise<Map<string, OrganisationProfile>> {
+    return new OrganisationProjectionRepository(this.orm.em.fork()).findBySiren(sirens);
+  }
+  registeredBuyers(): Promise<RegisteredBuyer[]> {
+    return new ExpectedBuyerRepository(this.orm.em.fork()).all();
+  }
+  notificationYears(): Promise<number[]> {
+    return this.contractsRepo().notificationYears();
   }
   earliestNotificationDate(): Promise<string | null> {
     return this.contractsRepo().earliestNotificationDate();

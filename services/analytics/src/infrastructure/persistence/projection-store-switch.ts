@@ -18,6 +18,7 @@ export const PROJECTION_TABLES = [
   'analytics_quarantine',
   'analytics_ingest_run',
   'analytics_source_freshness',
+  'analytics_expected_buyer',
   'analytics_processed_event',
   'analytics_projection_revision',
 ] as const;

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { MikroORM } from '@mikro-orm/core';
+import { TOPICS } from '@observatoire/contracts';
 import { EmbeddedEventLog } from '@observatoire/platform';
 import { inject } from 'vitest';
 import { createIngestOrm, migrateIngest } from '../../infrastructure/persistence/ingest-orm';
@@ -11,6 +12,7 @@ import { createScratchDatabase } from '../../../test/support/scratch-postgres';
 import { FeedStatusQuery } from './feed-status/feed-status.query';
 import { OnboardBuyersFromCsvHandler } from './onboard-buyers-from-csv/onboard-buyers-from-csv.handler';
 import { PullDueFeedsHandler } from './pull-due-feeds/pull-due-feeds.handler';
+import { PublishBuyerRegistryHandler } from './publish-buyer-registry/publish-buyer-registry.handler';
 import { PullFeedHandler } from './pull-feed/pull-feed.handler';
 
 const V1 = readFileSync(resolve(__dirname, '../../../test/fixtures/real/megalis-decp-validation/decp-59920013600241-2024-07-09-01.json'), 'utf8');
@@ -25,7 +27,7 @@ describe('feed registry on PostgreSQL', () => {
   beforeAll(async () => {
     database = await createScratchDatabase(inject('engines').postgres.url);
     orm = await createIngestOrm(database.url);
-    expect(await migrateIngest(orm)).toEqual(['Migration20261128000000_ingest_initial', 'Migration20261128100000_ingest_feeds', 'Migration20261128200000_ingest_ledger_lock']);
+    expect(await migrateIngest(orm)).toEqual(['Migration20261128000000_ingest_initial', 'Migration20261128100000_ingest_feeds', 'Migration20261128200000_ingest_ledger_lock', 'Migration20261215000000_ingest_buyer_registry_stamp']);
     bus = new EmbeddedEventLog(mkdtempSync(join(tmpdir(), 'feeds-pg-bus-')));
     server = await new FeedServer().start();
   });
@@ -55,5 +57,22 @@ describe('feed registry on PostgreSQL', () => {
     const after = await new FeedStatusQuery(orm).feeds();
     expect(after.find((f) => f.url!.endsWith('/down.json'))).toMatchObject({ enabled: true, consecutiveFailures: 2, alert: 'ok' });
     expect(after.filter((f) => f.lastResult === 'unchanged')).toHaveLength(2);
+  });
+
+  it('stamps and publishes the buyer registry (timestamps, enabled-feed counts and the stamp on PostgreSQL)', async () => {
+    const registry = new PublishBuyerRegistryHandler(orm, bus);
+    expect(await registry.execute()).toEqual({ buyers: 2, changed: 2, published: 2 });
+    expect(await registry.execute()).toEqual({ buyers: 2, changed: 0, published: 2 });
+    const events: { aggregateId: string; aggregateVersion: number; data: { active: boolean; registeredAt: string } }[] = [];
+    const sub = await bus.subscribe({ group: 'registry-reader', topics: [TOPICS.buyerRegistry], handler: async (b) => void events.push(...(b.map((d) => d.event) as never[])) });
+    await sub.drain(10_000);
+    await sub.stop();
+    expect(events.map((e) => [e.aggregateId, e.aggregateVersion, e.data.active])).toEqual([
+      ['21350238800016', 1, true],
+      ['24350013900189', 1, true],
+      ['21350238800016', 1, true],
+      ['24350013900189', 1, true],
+    ]);
+    expect(events[0].data.registeredAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 });

@@ -5,6 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MikroORM } from '@mikro-orm/core';
+import { TOPICS } from '@observatoire/contracts';
 import { ApiExceptionFilter, EmbeddedEventLog, OpenApiRegistry, PlatformModule, loadConfig } from '@observatoire/platform';
 import request from 'supertest';
 import { IngestModule } from '../../ingest.module';
@@ -69,6 +70,17 @@ describe('feed registry HTTP API (Nest app from IngestModule on SQLite)', () => 
     expect(first.body).toEqual({ id: expect.stringMatching(/^f_/), created: true });
     const second = await http().post('/api/admin/feeds').set(KEY).send({ ...body, intervalMinutes: 30 }).expect(201);
     expect(second.body).toEqual({ id: first.body.id, created: false });
+  });
+
+  it('publishes the registered buyer as BuyerRegistered (the same event id when registered again unchanged)', async () => {
+    const events: { eventId: string; type: string; aggregateId: string; data: unknown }[] = [];
+    const sub = await bus.subscribe({ group: `reader-${Math.random()}`, topics: [TOPICS.buyerRegistry], handler: async (b) => void events.push(...b.map((d) => d.event)) });
+    await sub.drain(10_000);
+    await sub.stop();
+    const rennes = events.filter((e) => e.aggregateId === RENNES);
+    expect(rennes).toHaveLength(2);
+    expect(rennes[0]).toMatchObject({ type: 'BuyerRegistered', data: { siret: RENNES, siren: '243500139', nom: 'Rennes Métropole', active: true } });
+    expect(rennes[1].eventId).toBe(rennes[0].eventId);
   });
 
   it('answers FEED_INVALID with the faulty fields', async () => {

@@ -5,6 +5,9 @@ export class BuyerRow {
   siret!: string;
   nom!: string;
   createdAt!: Date;
+  /** Version of the buyer's published registry content (`BuyerRegistered`), 0 before its first publication. */
+  registryVersion!: number;
+  registryHash!: string | null;
 }
 
 export const BuyerSchema = new EntitySchema<BuyerRow>({
@@ -14,6 +17,8 @@ export const BuyerSchema = new EntitySchema<BuyerRow>({
     siret: { type: 'string', primary: true, length: 14 },
     nom: { type: 'string', length: 300 },
     createdAt: { type: 'datetime', fieldName: 'created_at' },
+    registryVersion: { type: 'integer', default: 0, fieldName: 'registry_version' },
+    registryHash: { type: 'string', length: 64, nullable: true, fieldName: 'registry_hash' },
   },
 });
 

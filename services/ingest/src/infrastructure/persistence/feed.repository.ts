@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
+import type { RegistryBuyer } from '../../domain/feeds/buyer-registry';
 import type { FeedDefinition, FeedKind, PullResult } from '../../domain/feeds/feed-rules';
 import { txKnex } from './tx-knex';
 
@@ -88,6 +89,43 @@ export class FeedRepository {
     return { id, created: true };
   }
 
+  /**
+   * Registered buyers (every one, or these SIRETs) with their count of enabled feeds and their registry stamp,
+   * by SIRET.
+   */
+  async registryBuyers(sirets?: readonly string[]): Promise<RegistryBuyer[]> {
+    const parts = sirets ? chunk([...new Set(sirets)], 500) : [null];
+    const out: RegistryBuyer[] = [];
+    for (const part of parts) {
+      if (part && part.length === 0) continue;
+      const buyers = this.knex().select('siret', 'nom', 'created_at', 'registry_version', 'registry_hash').from('ingest_buyer').orderBy('siret');
+      const feeds = this.knex().select('buyer_siret').count({ n: '*' }).from('ingest_feed').where('enabled', true).groupBy('buyer_siret');
+      if (part) {
+        buyers.whereIn('siret', part);
+        feeds.whereIn('buyer_siret', part);
+      }
+      const enabled = new Map(((await feeds) as { buyer_siret: string; n: number | string }[]).map((r) => [r.buyer_siret, Number(r.n)]));
+      for (const r of (await buyers) as Record<string, unknown>[]) {
+        const siret = String(r.siret);
+        out.push({
+          siret,
+          nom: String(r.nom),
+          createdAt: new Date(r.created_at as string),
+          enabledFeeds: enabled.get(siret) ?? 0,
+          registryVersion: Number(r.registry_version ?? 0),
+          registryHash: (r.registry_hash as string | null) ?? null,
+        });
+      }
+    }
+    return out.sort((a, b) => a.siret.localeCompare(b.siret));
+  }
+
+  /** Stores a buyer's new registry stamp if nobody stamped it since `fromVersion` was read (compare-and-set). */
+  async stampRegistry(siret: string, fromVersion: number, stamp: { version: number; hash: string }): Promise<boolean> {
+    const n = await this.knex().table('ingest_buyer').where({ siret, registry_version: fromVersion }).update({ registry_version: stamp.version, registry_hash: stamp.hash });
+    return Number(n) === 1;
+  }
+
   private select() {
     return this.knex().select('f.*', 'b.nom as buyer_nom').from('ingest_feed as f').join('ingest_buyer as b', 'b.siret', 'f.buyer_siret');
   }
@@ -158,6 +196,12 @@ export class FeedRepository {
     }
     await this.knex().table('ingest_feed').where('id', id).update(patch);
   }
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 function date(v: unknown): Date | null {

@@ -113,7 +113,50 @@ class AnalyticsInitialSqlite extends Migration {
   }
 }
 
+/**
+ * The buyers of the ingest feed registry (`BuyerRegistered`): the buyers expected to publish, whose buyer-years
+ * without any contract are graded E (docs/indicators.md, grade 12).
+ */
+function expectedBuyerStatements(dialect: SqlDialect): string[] {
+  const t = TYPES[dialect];
+  return [
+    `create table if not exists analytics_expected_buyer (
+      siret ${t.key(14)} primary key,
+      siren ${t.key(9)} not null,
+      nom ${t.text} not null,
+      registered_at ${t.key(40)} not null,
+      active ${t.int} not null,
+      aggregate_version ${t.int} not null,
+      updated_at ${t.key(40)} not null)`,
+    'create index if not exists analytics_expected_buyer_siren_idx on analytics_expected_buyer (siren)',
+  ];
+}
+
+class AnalyticsExpectedBuyerPostgres extends Migration {
+  override async up(): Promise<void> {
+    for (const sql of expectedBuyerStatements('postgresql')) this.addSql(sql);
+  }
+  override async down(): Promise<void> {
+    this.addSql('drop table if exists analytics_expected_buyer');
+  }
+}
+
+class AnalyticsExpectedBuyerSqlite extends Migration {
+  override async up(): Promise<void> {
+    for (const sql of expectedBuyerStatements('sqlite')) this.addSql(sql);
+  }
+  override async down(): Promise<void> {
+    this.addSql('drop table if exists analytics_expected_buyer');
+  }
+}
+
 export const ANALYTICS_MIGRATIONS: Record<SqlDialect, MigrationEntry[]> = {
-  postgresql: [{ name: 'Migration20261201000000_analytics_initial', class: AnalyticsInitialPostgres }],
-  sqlite: [{ name: 'Migration20261201000000_analytics_initial', class: AnalyticsInitialSqlite }],
+  postgresql: [
+    { name: 'Migration20261201000000_analytics_initial', class: AnalyticsInitialPostgres },
+    { name: 'Migration20261215000000_analytics_expected_buyer', class: AnalyticsExpectedBuyerPostgres },
+  ],
+  sqlite: [
+    { name: 'Migration20261201000000_analytics_initial', class: AnalyticsInitialSqlite },
+    { name: 'Migration20261215000000_analytics_expected_buyer', class: AnalyticsExpectedBuyerSqlite },
+  ],
 };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { checkFeedDefinition, DEFAULT_INTERVAL_MINUTES, FEED_KINDS, type FeedDefinition } from '../../../domain/feeds/feed-rules';
 import { FeedRepository } from '../../../infrastructure/persistence/feed.repository';
 import { feedInvalid } from '../feed.errors';
+import type { PublishBuyerRegistryHandler } from '../publish-buyer-registry/publish-buyer-registry.handler';
 
 /** The body of `POST /api/admin/feeds`. */
 export const RegisterFeedCommand = z.object({
@@ -17,11 +18,16 @@ export const RegisterFeedCommand = z.object({
 });
 export type RegisterFeedCommand = z.input<typeof RegisterFeedCommand>;
 
-/** Registers a buyer's feed, or updates it when the same buyer and URL are registered again. */
+/**
+ * Registers a buyer's feed, or updates it when the same buyer and URL are registered again; then publishes the
+ * buyer's `BuyerRegistered` (its name or its `active` state may have changed; unchanged, the same event id again).
+ */
 export class RegisterFeedHandler {
   constructor(
     private readonly orm: MikroORM,
     private readonly clock: () => Date = () => new Date(),
+    /** Null: the registry is not published (tests of the registry alone). */
+    private readonly registry: Pick<PublishBuyerRegistryHandler, 'execute'> | null = null,
   ) {}
 
   async execute(input: unknown): Promise<{ id: string; created: boolean }> {
@@ -39,6 +45,8 @@ export class RegisterFeedHandler {
     };
     const problems = checkFeedDefinition(definition);
     if (problems.length) throw feedInvalid(problems);
-    return this.orm.em.fork().transactional((em) => new FeedRepository(em).upsert(definition, this.clock()));
+    const result = await this.orm.em.fork().transactional((em) => new FeedRepository(em).upsert(definition, this.clock()));
+    await this.registry?.execute({ sirets: [definition.siret] });
+    return result;
   }
 }

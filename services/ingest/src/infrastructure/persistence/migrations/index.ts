@@ -115,15 +115,43 @@ class IngestLedgerLockSqlite extends Migration {
   }
 }
 
+/**
+ * The registry stamp of each buyer (`BuyerRegistered`, docs/feeds.md "Buyer registry events"): the version raised
+ * each time the published content of the buyer changes, and the hash of that content.
+ */
+class IngestBuyerRegistryStampPostgres extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('alter table ingest_buyer add column if not exists registry_version integer not null default 0');
+    this.addSql('alter table ingest_buyer add column if not exists registry_hash varchar(64) null');
+  }
+  override async down(): Promise<void> {
+    this.addSql('alter table ingest_buyer drop column if exists registry_hash');
+    this.addSql('alter table ingest_buyer drop column if exists registry_version');
+  }
+}
+
+class IngestBuyerRegistryStampSqlite extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('alter table ingest_buyer add column registry_version integer not null default 0');
+    this.addSql('alter table ingest_buyer add column registry_hash text null');
+  }
+  override async down(): Promise<void> {
+    this.addSql('alter table ingest_buyer drop column registry_hash');
+    this.addSql('alter table ingest_buyer drop column registry_version');
+  }
+}
+
 export const INGEST_MIGRATIONS: Record<SqlDialect, MigrationEntry[]> = {
   postgresql: [
     { name: 'Migration20261128000000_ingest_initial', class: IngestInitialPostgres },
     { name: 'Migration20261128100000_ingest_feeds', class: IngestFeedsPostgres },
     { name: 'Migration20261128200000_ingest_ledger_lock', class: IngestLedgerLockPostgres },
+    { name: 'Migration20261215000000_ingest_buyer_registry_stamp', class: IngestBuyerRegistryStampPostgres },
   ],
   sqlite: [
     { name: 'Migration20261128000000_ingest_initial', class: IngestInitialSqlite },
     { name: 'Migration20261128100000_ingest_feeds', class: IngestFeedsSqlite },
     { name: 'Migration20261128200000_ingest_ledger_lock', class: IngestLedgerLockSqlite },
+    { name: 'Migration20261215000000_ingest_buyer_registry_stamp', class: IngestBuyerRegistryStampSqlite },
   ],
 };

@@ -1,5 +1,5 @@
 import { analyticsParams, api } from '../api.js';
-import { cpvLabel, euros, integer, territoryLabel } from '../format.js';
+import { cpvLabel, euros, integer, shortDate, territoryLabel } from '../format.js';
 import { cpvSelect, errorBox, field, figures, filterForm, h, loading, section, table, territorySelect, yearSelect } from '../ui.js';
 
 export async function render(main, ctx) {
@@ -39,7 +39,10 @@ export async function render(main, ctx) {
   const a = r.amounts;
   const m = r.frameworkAgreementMaxima;
   if (a.count === 0 && m.count === 0) {
-    body.replaceChildren(h('div', null, h('p', { class: 'notice notice-info' }, 'Aucun montant utilisable pour ces critères.'), r.excludedUnusableAmounts ? h('p', null, `${integer(r.excludedUnusableAmounts)} marché(s) au montant inutilisable.`) : null));
+    body.replaceChildren(
+      h('div', null, h('p', { class: 'notice notice-info' }, 'Aucun montant utilisable pour ces critères.'), r.excludedUnusableAmounts ? h('p', null, `${integer(r.excludedUnusableAmounts)} marché(s) au montant inutilisable.`) : null),
+      tariffsSection(r.concessionTariffs),
+    );
     return;
   }
   body.replaceChildren(
@@ -70,6 +73,28 @@ export async function render(main, ctx) {
         ],
       ),
       h('p', { class: 'hint' }, 'Quartiles par interpolation linéaire (méthode des tableurs, QUARTILE.INC). Montants hors taxes tels que publiés ; un marché modifié compte pour son montant actuel.'),
+    ),
+    tariffsSection(r.concessionTariffs),
+  );
+}
+
+/** What concessions charge their users, from the execution data they publish each year. */
+function tariffsSection(t) {
+  const items = t?.items ?? [];
+  return section(
+    'Tarifs publiés par les concessions',
+    h('p', null, t && t.count ? `${integer(t.count)} tarif(s) publié(s) par ${integer(t.concessions)} contrat(s) de concession de ce périmètre, les plus récents d’abord${t.count > items.length ? ` (${integer(items.length)} affichés)` : ''}.` : ''),
+    table(
+      'Tarifs des concessions',
+      [
+        { label: 'Tarif', value: (x) => x.intituleTarif ?? 'Sans intitulé', rowHeader: true },
+        { label: 'Montant', value: (x) => (x.tarif === null ? 'illisible' : euros(x.tarif)), num: true },
+        { label: 'Publié le', value: (x) => shortDate(x.datePublication) },
+        { label: 'Concession', value: (x) => h('a', { href: `/contrats/${encodeURIComponent(x.uid)}` }, x.objet || x.uid) },
+        { label: 'Autorité concédante', value: (x) => h('a', { href: `/acheteurs/${encodeURIComponent(x.acheteurId)}` }, x.acheteurNom || x.acheteurId) },
+      ],
+      items,
+      { empty: 'Aucune concession de ce périmètre n’a publié de tarif dans ses données d’exécution.' },
     ),
   );
 }
