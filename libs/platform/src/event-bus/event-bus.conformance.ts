@@ -212,6 +212,19 @@ export function describeEventBusConformance(name: string, factory: BusFactory) {
       expect(seen.sort()).toEqual(['P1', 'P1', 'P2', 'P2']);
     });
 
+    it('refuses to reset a group while it has running consumers, and nothing moves', async () => {
+      const b = await bus();
+      const topic = factory.unique('contracts');
+      const group = factory.unique('g');
+      await b.ensureTopics([topic], [group]);
+      await b.publish(topic, [sampleContractEvent('R1')]);
+      const s = await b.subscribe({ group, topics: [topic], handler: async () => undefined });
+      await s.drain(60_000);
+      await expect(b.resetGroup(group, topic)).rejects.toThrow(/running instances|stop the consumer group/);
+      expect(await b.lag(group, [topic])).toEqual({ [topic]: 0 });
+      await s.stop();
+    });
+
     /** A dead-letter topic (one partition) holding `n` messages, and a fresh cursor group. */
     const cursorFixture = async (b: EventBus, n: number) => {
       const topic = factory.unique('contracts');
