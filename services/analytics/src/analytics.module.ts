@@ -8,6 +8,7 @@ import { GetIndicatorSeriesHandler } from './application/get-indicator-series/ge
 import { GetIndicatorsHandler } from './application/get-indicators/get-indicators.handler';
 import { GetPriceDistributionHandler } from './application/get-price-distribution/get-price-distribution.handler';
 import { GetSectorOverviewHandler } from './application/get-sector-overview/get-sector-overview.handler';
+import { DEFAULT_STALE_SOURCE_DAYS, GetSourceFreshnessHandler } from './application/get-source-freshness/get-source-freshness.handler';
 import { MapNafToCpvHandler } from './application/map-naf-to-cpv/map-naf-to-cpv.handler';
 import { PreparePurchaseHandler } from './application/prepare-purchase/prepare-purchase.handler';
 import { ProjectBuyerRegistryHandler } from './application/project-buyer-registry/project-buyer-registry.handler';
@@ -25,6 +26,7 @@ import { analyticsOpenApiPaths, analyticsOpenApiSchemas } from './infrastructure
 import { AdminAnalyticsController } from './infrastructure/http/admin-analytics.controller';
 import { IndicatorsController } from './infrastructure/http/indicators.controller';
 import { PreparePurchaseController } from './infrastructure/http/prepare-purchase.controller';
+import { SourceFreshnessController } from './infrastructure/http/source-freshness.controller';
 import { preparePurchaseOpenApiPaths, preparePurchaseOpenApiSchemas } from './infrastructure/http/prepare-purchase.openapi';
 import { AnalyticsEventsController } from './infrastructure/messaging/analytics-events.controller';
 import { createAnalyticsOrm } from './infrastructure/persistence/analytics-orm';
@@ -38,6 +40,8 @@ export interface AnalyticsModuleOptions {
   targets?: CharterTargets;
   /** Query results kept per projection revision (default 256). */
   cacheEntries?: number;
+  /** `GET /api/qualite/sources`: a source whose last run is older than this many days is stale (default 45). */
+  staleSourceDays?: number;
 }
 
 /**
@@ -58,7 +62,7 @@ export class AnalyticsModule implements OnModuleInit, OnApplicationShutdown {
   static register(options: AnalyticsModuleOptions): DynamicModule {
     return {
       module: AnalyticsModule,
-      controllers: [IndicatorsController, PreparePurchaseController, AnalyticsEventsController, AdminAnalyticsController],
+      controllers: [IndicatorsController, PreparePurchaseController, SourceFreshnessController, AnalyticsEventsController, AdminAnalyticsController],
       providers: [
         // infrastructure
         { provide: ANALYTICS_ORM, useFactory: () => createAnalyticsOrm(options.databaseUrl) },
@@ -123,6 +127,11 @@ export class AnalyticsModule implements OnModuleInit, OnApplicationShutdown {
           inject: [FactsLoader, ANALYTICS_QUERY_CACHE],
           useFactory: (f: FactsLoader, c: QueryCache) => new PreparePurchaseHandler(f, c),
         },
+        {
+          provide: GetSourceFreshnessHandler,
+          inject: [ANALYTICS_READ_STORE],
+          useFactory: (s: ProjectionReadPort) => new GetSourceFreshnessHandler(s, options.staleSourceDays ?? DEFAULT_STALE_SOURCE_DAYS),
+        },
       ],
       exports: [
         ANALYTICS_ORM,
@@ -133,6 +142,7 @@ export class AnalyticsModule implements OnModuleInit, OnApplicationShutdown {
         GetSectorOverviewHandler,
         GetPriceDistributionHandler,
         PreparePurchaseHandler,
+        GetSourceFreshnessHandler,
         ProjectContractsHandler,
         ProjectOrganisationsHandler,
         ProjectQuarantineHandler,

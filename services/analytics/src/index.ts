@@ -19,6 +19,7 @@ export { GetIndicatorBreakdownHandler, type BreakdownResult } from './applicatio
 export { ExportIndicatorsHandler, EXPORT_TABLES, type ExportTable } from './application/export-indicators/export-indicators.handler';
 export { GetSectorOverviewHandler, type SectorOverview } from './application/get-sector-overview/get-sector-overview.handler';
 export { GetPriceDistributionHandler, type PriceDistributionResult } from './application/get-price-distribution/get-price-distribution.handler';
+export { GetSourceFreshnessHandler, DEFAULT_STALE_SOURCE_DAYS, type SourceFreshnessResult, type SourceFreshnessItem } from './application/get-source-freshness/get-source-freshness.handler';
 export { FactsLoader } from './application/shared/facts-loader';
 export { QueryCache } from './application/shared/query-cache';
 export { type AnalyticsFilters, parseQuery, querySchema, toFilters } from './application/shared/analytics-filters';

@@ -44,6 +44,8 @@ describe('distributed gateway (one public origin)', () => {
     ['/api/search?q=voirie', 'search'],
     ['/api/indicators?territoire=bretagne', 'analytics'],
     ['/api/qualite/quarantaine', 'ingest'],
+    ['/api/qualite/flux', 'ingest'],
+    ['/api/qualite/sources', 'analytics'],
     ['/api/preparer-achat?cpv=45&montant=100000', 'analytics'],
     ['/api/admin/analytics/rebuild', 'analytics'],
     ['/api/admin/replay/observatoire-analytics', 'analytics'],

@@ -5,6 +5,8 @@ import { mountWeb, securityHeaders } from '../compose/observatoire';
 /** Which service answers which API path prefix (after `/api`). */
 export const ROUTES: { prefix: string; service: 'ingest' | 'catalog' | 'search' | 'analytics' }[] = [
   { prefix: '/ingest', service: 'ingest' },
+  // Source freshness is an analytics projection (IngestRunCompleted); the rest of /qualite is ingest's. First match wins.
+  { prefix: '/qualite/sources', service: 'analytics' },
   { prefix: '/qualite', service: 'ingest' },
   { prefix: '/admin/feeds', service: 'ingest' },
   { prefix: '/admin/buyers', service: 'ingest' },

@@ -185,7 +185,15 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface on the distributed profile
     expect(norm(await p2.locator('.figures').first().innerText())).toContain(`Entreprises du territoire\n${int.format(prep.supplierBase.suppliers)}`);
 
     const runs = await api<{ items: { summary: { records: number } }[] }>('/api/ingest/runs');
+    // the upload's run, projected by analytics from IngestRunCompleted, answered through the gateway
+    type Sources = { items: { source: string; records: number; stale: boolean }[] };
+    const upload = await eventually('source freshness projected', async () => (await api<Sources>('/api/qualite/sources')).items.find((s) => s.source === 'upload'), 60_000);
+    expect(upload.stale).toBe(false);
     const p3 = await open('/qualite');
     expect(await main(p3)).toContain(norm(int.format(runs.items[0].summary.records)));
+    const freshness = p3.getByRole('region', { name: 'Fraîcheur par source', exact: true });
+    const row = norm(await freshness.locator('tbody tr', { has: p3.locator('th', { hasText: /^upload$/ }) }).innerText());
+    expect(row.startsWith('upload\tÀ jour\t')).toBe(true);
+    expect(row).toContain(`\t${norm(int.format(upload.records))}\t`);
   });
 });

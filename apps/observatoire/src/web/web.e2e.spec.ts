@@ -472,13 +472,189 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface (Chromium)', () => {
     expect(await text(page, 'h2.selection')).toContain('Finistère');
   });
 
-  it('Qualité des données: ingest runs and quarantine', async () => {
+  it('Qualité des données: key figures, publication grades, flags, source freshness, feeds, ingest runs, quarantine; filters in the URL', async () => {
+    type Grade = { buyer: string; year: number; grade: string; contracts: number };
+    type Ind = {
+      contracts: number;
+      indicators: {
+        key: string;
+        byCount: { value: number | null; numerator: number };
+        details?: {
+          unusableAmounts?: number;
+          invalidIdentifiers?: number;
+          duplicatesAcrossSources?: number;
+          flags?: Record<string, number>;
+          grades?: Grade[];
+          distribution?: Record<string, number>;
+        };
+      }[];
+    };
+    type Sources = { staleAfterDays: number; items: { source: string; records: number; quarantined: number; stale: boolean; ageDays: number }[] };
+    const GRADES = ['A', 'B', 'C', 'D', 'E'];
+    const n = (v: number) => norm(int.format(v));
+    const region = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
+    /** The page's figures against the API's, for one scope. */
+    const checkContractFigures = async (page: Page, r: Ind) => {
+      const dq = r.indicators.find((i) => i.key === 'data-quality')!;
+      const figures = norm(await region(page, 'Chiffres clés').innerText());
+      expect(figures).toContain(`Marchés dans le périmètre\n${n(r.contracts)}`);
+      expect(figures).toContain(`Marchés avec une anomalie\n${norm(pct.format(dq.byCount.value!))}`);
+      expect(figures).toContain(`Doublons entre sources\n${n(dq.details!.duplicatesAcrossSources!)}`);
+      expect(figures).toContain(`Montants inutilisables\n${n(dq.details!.unusableAmounts!)}`);
+      expect(figures).toContain(`Identifiants invalides\n${n(dq.details!.invalidIdentifiers!)}`);
+
+      const grade = r.indicators.find((i) => i.key === 'publication-grade')!;
+      const grades = grade.details!.grades!;
+      const notes = region(page, 'Notes de publication');
+      // the distribution: chart (role=img, summary) and its data table
+      expect(await notes.locator('figure.chart canvas').getAttribute('role')).toBe('img');
+      const distribution = notes.locator('figure.chart table tbody tr');
+      expect(await distribution.allInnerTexts()).toEqual(GRADES.map((g) => `${g}\t${n(grade.details!.distribution![g])}`));
+      // the buyer-years, worst first, capped
+      const rows = notes.locator('#notes-acheteurs tbody tr');
+      expect(await rows.count()).toBe(Math.min(20, grades.length));
+      const worst = GRADES[Math.max(...grades.map((g) => GRADES.indexOf(g.grade)))];
+      expect(await rows.first().locator('td').nth(1).innerText()).toBe(worst);
+      expect(norm(await notes.innerText())).toContain(`dont ${norm(pct.format(grade.byCount.value!))} notés A`);
+
+      const flags = Object.entries(dq.details!.flags!);
+      const flagRows = region(page, 'Signalements').locator('tbody tr');
+      expect(await flagRows.count()).toBe(flags.length);
+      for (const [code, count] of flags) {
+        const row = flagRows.filter({ has: page.locator('code', { hasText: new RegExp(`^${code}$`) }) });
+        expect(norm(await row.innerText())).toContain(`\t${n(count)}\t`);
+        expect(await row.locator('th').innerText()).not.toBe(code); // a French label, not the code
+      }
+      return grades;
+    };
+
+    const all = await api<Ind>('/api/indicators');
+    const sources = await api<Sources>('/api/qualite/sources');
+    const feeds = await api<{ items: unknown[] }>('/api/qualite/flux');
     const runs = await api<{ items: { summary: { records: number } }[] }>('/api/ingest/runs');
     const page = await open('/qualite');
-    const main = norm(await page.locator('main').innerText());
-    expect(main).toContain(norm(int.format(runs.items[0].summary.records)));
-    expect(main).toMatch(/Aucun enregistrement en quarantaine|enregistrement\(s\) écarté\(s\)/);
+    expect(await page.locator('main h2').allInnerTexts()).toEqual([
+      'Chiffres clés',
+      'Notes de publication',
+      'Signalements',
+      'Fraîcheur par source',
+      'Flux des acheteurs',
+      'Derniers chargements',
+      'Enregistrements en quarantaine',
+    ]);
+    const grades = await checkContractFigures(page, all);
+
+    // every buyer-year behind "Voir toutes les notes"
+    const notes = region(page, 'Notes de publication');
+    if (grades.length > 20) {
+      const more = notes.locator('button[aria-controls="notes-acheteurs"]');
+      expect(await more.innerText()).toBe(`Voir toutes les notes (${n(grades.length)})`);
+      expect(await more.getAttribute('aria-expanded')).toBe('false');
+      await more.click();
+      expect(await notes.locator('#notes-acheteurs tbody tr').count()).toBe(grades.length);
+      expect(await more.getAttribute('aria-expanded')).toBe('true');
+      await more.click();
+      expect(await notes.locator('#notes-acheteurs tbody tr').count()).toBe(20);
+    }
+
+    // one source, the seed's run: its counts, fresh
+    expect(sources.items.map((s) => s.source)).toEqual(['test']);
+    const freshness = region(page, 'Fraîcheur par source');
+    const row = norm(await freshness.locator('tbody tr').first().innerText());
+    expect(row.startsWith('test\tÀ jour\t')).toBe(true);
+    expect(row).toContain(`\t${n(sources.items[0].records)}\t`);
+    expect(norm(await freshness.innerText())).toContain(`plus de ${sources.staleAfterDays} jours`);
+
+    // the buyers' feeds: none registered before the admin test registers one, which the page says
+    if (feeds.items.length === 0) expect(await region(page, 'Flux des acheteurs').innerText()).toContain('Aucun flux d’acheteur n’est enregistré');
+    else expect(await region(page, 'Flux des acheteurs').locator('tbody tr').count()).toBe(feeds.items.length);
+
+    expect(norm(await region(page, 'Derniers chargements').innerText())).toContain(n(runs.items[0].summary.records));
+    expect(await region(page, 'Enregistrements en quarantaine').innerText()).toMatch(/Aucun enregistrement en quarantaine|enregistrement\(s\) écarté\(s\)/);
     await shot(page, 'qualite');
+
+    // a buyer of the grades opens its page (SIREN)
+    const buyerLink = notes.locator('#notes-acheteurs a[href^="/acheteurs/"]').first();
+    const siren = (await buyerLink.innerText()).trim();
+    expect(siren).toMatch(/^\d{9}$/);
+    await buyerLink.click();
+    await page.waitForURL(`${base}/acheteurs/${siren}`);
+    await settled(page);
+    expect(await page.locator('main .notice-error').count()).toBe(0);
+    expect(await page.locator('main').innerText()).toContain(siren);
+    await page.goBack();
+    await settled(page);
+
+    // a territory, then a year: the address and the figures follow
+    await page.locator('select[name="territoire"]').selectOption('departement:29');
+    await page.waitForURL(/\/qualite\?territoire=departement%3A29$/);
+    await settled(page);
+    const finistere = await api<Ind>('/api/indicators?territoire=departement:29');
+    expect(finistere.contracts).not.toBe(all.contracts);
+    await checkContractFigures(page, finistere);
+    expect(await page.locator('p.selection').innerText()).toContain('Finistère');
+
+    await page.locator('select[name="annee"]').selectOption('2024');
+    await page.waitForURL(/\/qualite\?territoire=departement%3A29&annee=2024$/);
+    await settled(page);
+    await checkContractFigures(page, await api<Ind>('/api/indicators?territoire=departement:29&annee=2024'));
+    // the sources are not scoped by the territory
+    expect(norm(await region(page, 'Fraîcheur par source').locator('tbody tr').first().innerText())).toContain(`\t${n(sources.items[0].records)}\t`);
+
+    // shared address: opened as is, same figures
+    const shared = await open('/qualite?territoire=departement:29&annee=2024');
+    expect(await shared.locator('select[name="annee"]').inputValue()).toBe('2024');
+    await checkContractFigures(shared, await api<Ind>('/api/indicators?territoire=departement:29&annee=2024'));
+
+    // registered feeds in every state (the public answer's shape, services/ingest/docs/feeds.md): state, last pull, freshness
+    const feed = (id: string, nom: string, extra: Record<string, unknown>) => ({
+      id,
+      buyer: { siret: '24290069400173', nom },
+      kind: 'url',
+      enabled: true,
+      intervalMinutes: 1440,
+      lastPullAt: '2025-03-01T10:00:00.000Z',
+      lastResult: 'changed',
+      lastSuccessAt: '2025-03-01T10:00:00.000Z',
+      lastChangedAt: '2025-03-01T10:00:00.000Z',
+      freshnessHours: 5.5,
+      consecutiveFailures: 0,
+      alert: 'ok',
+      ...extra,
+    });
+    const items = [
+      feed('f1', 'Quimperlé Communauté', {}),
+      feed('f2', 'Commune en retard', { kind: 'upload', lastResult: 'unchanged', freshnessHours: 24 * 12 + 3, alert: 'stale' }),
+      feed('f3', 'Commune en échec', { lastResult: 'failed', consecutiveFailures: 4, freshnessHours: null, alert: 'failing' }),
+    ];
+    const withFeeds = await context.newPage();
+    watchConsole(withFeeds, '/qualite (feeds)', consoleErrors);
+    await withFeeds.route('**/api/qualite/flux', (r) => r.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ items }) }));
+    // and a quarantine of 3 pages: the paging keeps the page's filters
+    const offsets: string[] = [];
+    const record = { file: 'a.json', position: 7, source: 'test', format: 'decp-2022-json', recordId: 'X1', acheteurId: null, reasons: [{ code: 'MISSING_BUYER', field: 'acheteur', message: 'no buyer' }], raw: { id: 'X1' } };
+    await withFeeds.route('**/api/qualite/quarantaine**', (r) => {
+      offsets.push(new URL(r.request().url()).searchParams.get('offset') ?? '');
+      return r.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ total: 45, items: [record] }) });
+    });
+    await withFeeds.goto(`${base}/qualite?territoire=departement:29&page=2`);
+    await settled(withFeeds);
+    const quarantined = region(withFeeds, 'Enregistrements en quarantaine');
+    expect(offsets).toEqual(['20']);
+    expect(await quarantined.innerText()).toContain('Page 2 sur 3');
+    expect(await quarantined.innerText()).toContain('Acheteur absent (acheteur)');
+    expect(await quarantined.getByRole('link', { name: '← Page précédente' }).getAttribute('href')).toBe('/qualite?territoire=departement%3A29');
+    await quarantined.getByRole('link', { name: 'Page suivante →' }).click();
+    await withFeeds.waitForURL(`${base}/qualite?territoire=departement%3A29&page=3`);
+    await settled(withFeeds);
+    expect(offsets).toEqual(['20', '40']);
+    expect(await withFeeds.locator('select[name="territoire"]').inputValue()).toBe('departement:29');
+    const flux = region(withFeeds, 'Flux des acheteurs');
+    expect(norm(await flux.locator('p').first().innerText())).toBe('3 flux de données essentielles publiés par les acheteurs, dont 1 en retard et 1 en échec.');
+    const feedRows = (await flux.locator('tbody tr').allInnerTexts()).map(norm);
+    expect(feedRows[0]).toMatch(/^Quimperlé Communauté \(SIRET 24290069400173\)\tURL HTTP\tÀ jour\t.+ — nouveau contenu\til y a 5,5 h\t0$/);
+    expect(feedRows[1]).toMatch(/^Commune en retard .*\tDépôt de fichier\tEn retard\t.+ — rien de nouveau\til y a 12 jours\t0$/);
+    expect(feedRows[2]).toMatch(/^Commune en échec .*\tURL HTTP\tEn échec\t.+ — échec\taucun contenu nouveau reçu\t4$/);
   });
 
   it('Administration: key checked (401 → "Clé invalide"), feed registered, pulled and backfilled, consumers', async () => {
@@ -583,6 +759,27 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface (Chromium)', () => {
     } finally {
       await new Promise((ok) => feedServer.close(ok));
     }
+  });
+
+  it('Acheteur: a buyer registered in the observatory that published nothing is graded E, not "unknown"', async () => {
+    const lorient = '21560121200016'; // Commune de Lorient: no contract in the sample
+    const reg = await fetch(`${base}/api/admin/feeds`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ siret: lorient, nom: 'Commune de Lorient', kind: 'upload', url: null, intervalMinutes: 1440 }),
+    });
+    expect(reg.status).toBe(201);
+    await obs.drain();
+    const r = await api<{ indicators: { key: string; details?: { grades: { year: number; grade: string }[] } }[] }>(`/api/indicators?acheteur=${lorient}`);
+    const grades = r.indicators.find((i) => i.key === 'publication-grade')!.details!.grades;
+    expect(grades.length).toBeGreaterThan(0);
+    expect(grades.every((g) => g.grade === 'E')).toBe(true);
+
+    expected404 = true; // the catalog does not know a buyer that never published
+    const page = await open(`/acheteurs/${lorient}`);
+    const main = await page.locator('main').innerText();
+    expect(main).toContain('inscrit à l’observatoire');
+    expect(main).toContain(`Note E pour ${Math.max(...grades.map((g) => g.year))}`);
   });
 
   it('Widget acheteur: compact card without header/footer', async () => {

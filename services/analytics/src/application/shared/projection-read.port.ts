@@ -34,6 +34,20 @@ export interface SectorContract {
   dateNotification: string | null;
 }
 
+/** Per ingest source, the last run that brought its files and that run's counts (IngestRunCompleted). */
+export interface SourceFreshnessRow {
+  source: string;
+  lastRunId: string;
+  /** ISO timestamp of the end of that run. */
+  lastFinishedAt: string;
+  files: number;
+  records: number;
+  accepted: number;
+  flagged: number;
+  quarantined: number;
+  duplicates: number;
+}
+
 export interface AmountRow {
   amount: number | null;
   frameworkAgreement: boolean;
@@ -68,4 +82,6 @@ export interface ProjectionReadPort {
   concessions(filters: AnalyticsFilters): Promise<Contract[]>;
   /** The (NAF, CPV group) table of wins over every current contract (services/analytics/docs/naf-cpv-mapping.md). */
   nafCpvWins(): Promise<NafCpvWins[]>;
+  /** Every ingest source with its last run (`analytics_source_freshness`), in no particular order. */
+  sourceFreshness(): Promise<SourceFreshnessRow[]>;
 }

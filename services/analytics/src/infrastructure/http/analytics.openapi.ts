@@ -133,6 +133,18 @@ export const analyticsOpenApiPaths = {
       responses: { '200': { description: 'Distribution des montants' }, '400': invalid },
     },
   },
+  '/api/qualite/sources': {
+    get: {
+      tags: ['qualité'],
+      summary: 'Fraîcheur de chaque source de données : son dernier chargement, ses comptes, son âge, et si elle est en retard',
+      description:
+        'Une ligne par source de chargement (la source d’un fichier DECP : `upload`, `feed:<id>`, le nom donné à la ligne de commande…), ' +
+        'avec le dernier chargement qui a lu ses fichiers et les comptes de ce chargement. `stale` : ce chargement date de plus de ' +
+        '`staleAfterDays` jours (45 par défaut, réglable). Les sources les plus anciennes d’abord. Aucun paramètre.',
+      parameters: [],
+      responses: { '200': json('SourceFreshness', 'Fraîcheur par source'), '400': invalid },
+    },
+  },
 };
 
 const ratio = {
@@ -224,6 +236,33 @@ export const analyticsOpenApiSchemas = {
         },
       },
       message: { type: 'string', nullable: true, description: 'Pourquoi aucun code CPV n’a pu être retenu' },
+    },
+  },
+  SourceFreshness: {
+    type: 'object',
+    required: ['staleAfterDays', 'items'],
+    properties: {
+      staleAfterDays: { type: 'integer', description: 'Seuil de retard, en jours' },
+      items: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['source', 'lastRunId', 'lastFinishedAt', 'ageDays', 'files', 'records', 'accepted', 'flagged', 'quarantined', 'duplicates', 'stale'],
+          properties: {
+            source: { type: 'string', example: 'upload' },
+            lastRunId: { type: 'string' },
+            lastFinishedAt: { type: 'string', format: 'date-time' },
+            ageDays: { type: 'integer', nullable: true, description: 'Jours entiers écoulés depuis lastFinishedAt' },
+            files: { type: 'integer' },
+            records: { type: 'integer' },
+            accepted: { type: 'integer' },
+            flagged: { type: 'integer' },
+            quarantined: { type: 'integer' },
+            duplicates: { type: 'integer' },
+            stale: { type: 'boolean', description: 'Dernier chargement plus ancien que staleAfterDays jours' },
+          },
+        },
+      },
     },
   },
   NafCodes: {

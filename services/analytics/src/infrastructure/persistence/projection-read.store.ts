@@ -3,9 +3,10 @@ import type { Contract, OrganisationProfile } from '@observatoire/contracts';
 import type { AnalyticsFilters } from '../../application/shared/analytics-filters';
 import type { NafCpvWins } from '../../domain';
 import type { RegisteredBuyer } from '../../application/shared/expected-buyer-years';
-import type { AmountRow, ProjectionReadPort, SectorBuyer, SectorContract, SectorTotals, SectorYear } from '../../application/shared/projection-read.port';
+import type { AmountRow, ProjectionReadPort, SectorBuyer, SectorContract, SectorTotals, SectorYear, SourceFreshnessRow } from '../../application/shared/projection-read.port';
 import { ContractProjectionRepository } from './contract-projection.repository';
 import { ExpectedBuyerRepository } from './expected-buyer.repository';
+import { IngestRunProjectionRepository } from './ingest-run-projection.repository';
 import { NafCpvRepository } from './naf-cpv.repository';
 import { OrganisationProjectionRepository } from './organisation-projection.repository';
 import { ProjectionRevisionRepository } from './projection-revision.repository';
@@ -63,5 +64,8 @@ export class ProjectionReadStore implements ProjectionReadPort {
   }
   nafCpvWins(): Promise<NafCpvWins[]> {
     return new NafCpvRepository(this.orm.em.fork()).wins();
+  }
+  async sourceFreshness(): Promise<SourceFreshnessRow[]> {
+    return [...(await new IngestRunProjectionRepository(this.orm.em.fork()).freshness()).values()];
   }
 }

@@ -201,3 +201,17 @@ export const admin = {
   deadLetters: (key, topic, group, init = {}) => adminRequest(key, 'GET', `/admin/dlq/${seg(topic)}/${seg(group)}`, { params: { limit: 100 }, signal: init.signal }),
   redrive: (key, topic, group) => adminRequest(key, 'POST', `/admin/dlq/${seg(topic)}/${seg(group)}/redrive`),
 };
+
+// ---------------------------------------------------------------------------------------------------------
+// "Qualité des données" (`/qualite`): freshness of each ingest source (analytics projection of the ingest runs)
+// and the buyers' DECP feeds (ingest, public view: no URL, credentials or error text).
+
+/** `GET /api/qualite/sources` → `{ staleAfterDays, items: [{ source, lastFinishedAt, ageDays, stale, counts… }] }`. */
+export function qualitySources(init) {
+  return getJson('/qualite/sources', null, init);
+}
+
+/** `GET /api/qualite/flux` → `{ items: [{ buyer: { siret, nom }, kind, enabled, lastPullAt, lastResult, freshnessHours, alert… }] }`. */
+export function feedsFreshness(init) {
+  return getJson('/qualite/flux', null, init);
+}

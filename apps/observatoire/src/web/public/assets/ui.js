@@ -112,7 +112,10 @@ export async function fill(slot, load, render, what) {
   slot.setAttribute('aria-busy', 'true');
   try {
     const data = await load();
-    slot.replaceChildren(...[].concat(await render(data)).filter(Boolean));
+    // A synchronous render is inserted in the same tick: a chart built by it (chartFigure) must be connected
+    // before Chart.js, once loaded, draws it on the next microtask.
+    const out = render(data);
+    slot.replaceChildren(...[].concat(out instanceof Promise ? await out : out).filter(Boolean));
     return data;
   } catch (err) {
     if (err?.name === 'AbortError') return undefined;

@@ -11,6 +11,9 @@ export async function render(main, ctx) {
   } catch (err) {
     if (err?.name === 'AbortError') return;
     ctx.setTitle('Acheteur');
+    // Unknown to the catalog (no contract ever published), yet maybe registered in the observatory and
+    // expected to publish: the analytics grade it E for the years it published nothing.
+    if (err?.notFound && (await renderRegisteredWithoutContracts(main, ctx, siret))) return;
     main.replaceChildren(h('h1', null, `Acheteur ${siret}`), errorBox(err, 'cet acheteur'));
     return;
   }
@@ -155,6 +158,27 @@ function gradeOf(r) {
       grades,
     ),
   ];
+}
+
+/** A buyer registered in the feed registry that has published nothing: its E grades, or false when unknown. */
+async function renderRegisteredWithoutContracts(main, ctx, siret) {
+  let r;
+  try {
+    r = await api.indicators({ acheteur: siret }, ctx);
+  } catch {
+    return false;
+  }
+  if (!ctx.isCurrent()) return true;
+  const g = r.indicators.find((i) => i.key === 'publication-grade');
+  if (!g?.details?.grades?.length) return false;
+  const name = `Acheteur ${siret}`;
+  ctx.setTitle(name);
+  main.replaceChildren(
+    h('h1', null, name),
+    h('p', { class: 'notice notice-info', role: 'status' }, 'Cet acheteur est inscrit à l’observatoire (flux de données déclaré) mais aucun marché publié par lui n’a été reçu.'),
+    section('Note de publication', ...gradeOf(r)),
+  );
+  return true;
 }
 
 function groupBy(rows, key) {
