@@ -238,20 +238,22 @@ export class KafkaEventBus implements EventBus {
       throw new Error(`The consumer group must have no running instances, current state: ${described.state} (stop the consumer group ${groupId} first)`);
     }
     const lows = (await admin.fetchTopicOffsets(this.topic(topic))).map((p) => ({ partition: p.partition, offset: p.low }));
-    const producer = this.kafka.producer({ transactionalId: `${groupId}:reset:${this.topic(topic)}`, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-    await producer.connect();
-    try {
-      const tx = await producer.transaction();
+    await retryTransient(async () => {
+      const producer = this.kafka.producer({ transactionalId: `${groupId}:reset:${this.topic(topic)}`, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      await producer.connect();
       try {
-        await tx.sendOffsets({ consumerGroupId: groupId, topics: [{ topic: this.topic(topic), partitions: lows }] });
-        await tx.commit();
-      } catch (e) {
-        await tx.abort().catch(() => undefined);
-        throw e;
+        const tx = await producer.transaction();
+        try {
+          await tx.sendOffsets({ consumerGroupId: groupId, topics: [{ topic: this.topic(topic), partitions: lows }] });
+          await tx.commit();
+        } catch (e) {
+          await tx.abort().catch(() => undefined);
+          throw e;
+        }
+      } finally {
+        await producer.disconnect().catch(() => undefined);
       }
-    } finally {
-      await producer.disconnect().catch(() => undefined);
-    }
+    });
     // The commit answers before the coordinator has applied it: wait until a plain read sees it.
     const want = new Map(lows.map((p) => [p.partition, p.offset]));
     const deadline = Date.now() + 10_000;
@@ -282,6 +284,10 @@ export class KafkaEventBus implements EventBus {
     const [described] = (await admin.describeGroups([this.group(group)])).groups;
     if (described && described.members.length > 0) throw new Error(`cannot move the cursor of ${group} on ${topic}: the group has running consumers (a cursor group is never consumed)`);
 
+    return retryTransient(() => this.moveCursorOnce(group, topic, move));
+  }
+
+  private async moveCursorOnce(group: string, topic: string, move: CursorMove): Promise<CursorMoveResult> {
     const producer = this.kafka.producer({ transactionalId: `${this.group(group)}:${this.topic(topic)}`, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await producer.connect();
     try {
@@ -341,6 +347,30 @@ export class KafkaEventBus implements EventBus {
     this.producer = null;
     this.producerReady = null;
     this.admin = null;
+  }
+}
+
+/**
+ * Errors of a transactional offset commit that a new attempt can clear: on a broker's first transaction the
+ * coordinator is still creating and loading `__transaction_state` (seen as UNKNOWN_SERVER_ERROR on EndTxn on a
+ * freshly started Kafka 4.4), a coordinator move, or a previous transaction of the same id still completing.
+ */
+const TRANSIENT_TXN_ERRORS = new Set(['UNKNOWN_SERVER_ERROR', 'COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR', 'CONCURRENT_TRANSACTIONS', 'REQUEST_TIMED_OUT']);
+
+function isTransientTxnError(e: unknown): boolean {
+  const err = e as { type?: string; retriable?: boolean };
+  return err?.retriable === true || TRANSIENT_TXN_ERRORS.has(err?.type ?? '');
+}
+
+/** Runs a whole transaction again (new producer, new transaction) on a transient error: 6 attempts, 0.25–4 s apart. */
+async function retryTransient<T>(run: () => Promise<T>, attempts = 6): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await run();
+    } catch (e) {
+      if (!isTransientTxnError(e) || i >= attempts) throw e;
+      await new Promise((r) => setTimeout(r, 250 * 2 ** (i - 1)));
+    }
   }
 }
 
