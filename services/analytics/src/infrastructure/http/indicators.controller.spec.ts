@@ -1,50 +1,27 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Module, type INestApplication, type Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { MikroORM } from '@mikro-orm/core';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { createEvent, TOPICS } from '@observatoire/contracts';
-import { ApiExceptionFilter, EmbeddedEventLog, EventBusTransport, loadConfig, PlatformModule } from '@observatoire/platform';
-import { AnalyticsModule } from '../../analytics.module';
+import { EmbeddedEventLog, EventBusTransport } from '@observatoire/platform';
 import { contract, profile, ref } from '../../domain/testing/builders';
 import { INDICATOR_KEYS } from '../../domain';
 import { buyerResolved, contractPublished, supplierResolved } from '../../application/testing/analytics-test-kit';
 import { contractsFromDecpInfo, readDecpInfoRows } from '../../application/testing/decp-info-extract';
-import { ANALYTICS_ORM } from '../analytics.tokens';
-import { migrateAnalytics } from '../persistence/analytics-orm';
+import { startAnalyticsTestApp, type AnalyticsTestApp } from './testing/analytics-test-app';
 
 const LORIENT_AGGLO = '20004217400014';
 const PME = '44306184100047';
 
 /** A Nest app built from AnalyticsModule and the platform's global providers, fed through the embedded bus. */
 describe('analytics HTTP API', () => {
-  let dir: string;
-  let app: INestApplication;
+  let t: AnalyticsTestApp;
   let bus: EmbeddedEventLog;
   let transport: EventBusTransport;
   let extract: ReturnType<typeof contractsFromDecpInfo>;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'analytics-http-'));
-    bus = new EmbeddedEventLog(join(dir, 'bus'));
-    @Module({
-      imports: [
-        PlatformModule.forRoot({ bus, config: loadConfig({ OBSERVATOIRE_DATA_DIR: dir }) }),
-        AnalyticsModule.register({ databaseUrl: `sqlite:${join(dir, 'analytics.db')}` }),
-      ],
-    })
-    class TestAppModule {}
-    app = await NestFactory.create(TestAppModule as Type<unknown>, { logger: false });
-    app.setGlobalPrefix('api');
-    app.useGlobalFilters(new ApiExceptionFilter());
-    await migrateAnalytics(app.get<MikroORM>(ANALYTICS_ORM));
-    transport = new EventBusTransport(bus);
-    app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
-    await app.init();
-    await app.startAllMicroservices();
+    t = await startAnalyticsTestApp('analytics-http');
+    bus = t.bus;
+    transport = t.transport;
 
     extract = contractsFromDecpInfo(readDecpInfoRows());
     const lorient = profile(LORIENT_AGGLO, { nom: 'LORIENT AGGLOMERATION', typeOrganisation: 'epci', epciSiren: '200042174', communeCode: '56121', departementCode: '56' });
@@ -89,12 +66,10 @@ describe('analytics HTTP API', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await app?.close();
-    await bus?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await t?.close();
   });
 
-  const http = () => request(app.getHttpServer());
+  const http = () => t.http();
 
   it('GET /api/indicators returns every indicator over the current contracts', async () => {
     const res = await http().get('/api/indicators').expect(200);

@@ -1,42 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Module, type INestApplication, type Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { MikroORM } from '@mikro-orm/core';
+import { type INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { TOPICS } from '@observatoire/contracts';
-import { ApiExceptionFilter, EmbeddedEventLog, loadConfig, OpenApiRegistry, PlatformModule } from '@observatoire/platform';
-import { AnalyticsModule } from '../../analytics.module';
+import { OpenApiRegistry } from '@observatoire/platform';
 import { ProjectContractsHandler } from '../../application/project-contracts/project-contracts.handler';
 import { ProjectOrganisationsHandler } from '../../application/project-organisations/project-organisations.handler';
 import { buyerResolved, contractPublished, delivered, supplierResolved } from '../../application/testing/analytics-test-kit';
 import { contract, profile, ref } from '../../domain/testing/builders';
-import { ANALYTICS_ORM } from '../analytics.tokens';
-import { migrateAnalytics } from '../persistence/analytics-orm';
+import { startAnalyticsTestApp, type AnalyticsTestApp } from './testing/analytics-test-app';
 
 const LORIENT_AGGLO = '20004217400014';
 const PME = '44306184100047';
 const GE = '55208131766522';
 
 describe('GET /api/preparer-achat', () => {
-  let dir: string;
+  let t: AnalyticsTestApp;
   let app: INestApplication;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'analytics-prepare-'));
-    @Module({
-      imports: [
-        PlatformModule.forRoot({ bus: new EmbeddedEventLog(join(dir, 'bus')), config: loadConfig({ OBSERVATOIRE_DATA_DIR: dir }) }),
-        AnalyticsModule.register({ databaseUrl: `sqlite:${join(dir, 'analytics.db')}` }),
-      ],
-    })
-    class TestAppModule {}
-    app = await NestFactory.create(TestAppModule as Type<unknown>, { logger: false });
-    app.setGlobalPrefix('api');
-    app.useGlobalFilters(new ApiExceptionFilter());
-    await migrateAnalytics(app.get<MikroORM>(ANALYTICS_ORM));
-    await app.init();
+    t = await startAnalyticsTestApp('analytics-prepare');
+    app = t.app;
     const place = { epciSiren: '200042174', communeCode: '56121', departementCode: '56', regionCode: '53' };
     await app.get(ProjectOrganisationsHandler).handle(
       delivered(
@@ -57,8 +39,7 @@ describe('GET /api/preparer-achat', () => {
     );
   });
   afterAll(async () => {
-    await app?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await t?.close();
   });
 
   it('answers the supplier base, shares, procedures and bids for similar purchases', async () => {

@@ -1,18 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Module, type INestApplication, type Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { MikroORM } from '@mikro-orm/core';
-import request from 'supertest';
 import { TOPICS } from '@observatoire/contracts';
-import { ApiExceptionFilter, EmbeddedEventLog, EventBusTransport, loadConfig, PlatformModule } from '@observatoire/platform';
-import { AnalyticsModule } from '../../analytics.module';
+import { EmbeddedEventLog, EventBusTransport } from '@observatoire/platform';
 import { contract, profile, ref } from '../../domain/testing/builders';
 import { buyerResolved, contractPublished, supplierResolved } from '../../application/testing/analytics-test-kit';
 import { NAF_FIXTURE_SUPPLIERS, nafFixtureContracts, nafFixtureProfiles } from '../../application/testing/naf-cpv-fixture';
-import { ANALYTICS_ORM } from '../analytics.tokens';
-import { migrateAnalytics } from '../persistence/analytics-orm';
+import { startAnalyticsTestApp, type AnalyticsTestApp } from './testing/analytics-test-app';
 
 /** The fixture's buyer, placed in Lorient Agglomération; a Quimper buyer outside it. */
 const LORIENT_BUYER = '21560121900014';
@@ -20,28 +11,14 @@ const QUIMPER_BUYER = '21290232900012';
 
 /** "Marchés de mon secteur" by the company's NAF code, through HTTP: a Nest app fed through the embedded bus. */
 describe('GET /api/secteur?naf= (HTTP)', () => {
-  let dir: string;
-  let app: INestApplication;
+  let t: AnalyticsTestApp;
+  let transport: EventBusTransport;
   let bus: EmbeddedEventLog;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'analytics-naf-http-'));
-    bus = new EmbeddedEventLog(join(dir, 'bus'));
-    @Module({
-      imports: [
-        PlatformModule.forRoot({ bus, config: loadConfig({ OBSERVATOIRE_DATA_DIR: dir }) }),
-        AnalyticsModule.register({ databaseUrl: `sqlite:${join(dir, 'analytics.db')}` }),
-      ],
-    })
-    class TestAppModule {}
-    app = await NestFactory.create(TestAppModule as Type<unknown>, { logger: false });
-    app.setGlobalPrefix('api');
-    app.useGlobalFilters(new ApiExceptionFilter());
-    await migrateAnalytics(app.get<MikroORM>(ANALYTICS_ORM));
-    const transport = new EventBusTransport(bus);
-    app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
-    await app.init();
-    await app.startAllMicroservices();
+    t = await startAnalyticsTestApp('analytics-naf-http');
+    bus = t.bus;
+    transport = t.transport;
 
     await bus.publish(TOPICS.organisations, [
       buyerResolved(profile(LORIENT_BUYER, { nom: 'COMMUNE DE LORIENT', typeOrganisation: 'commune', communeCode: '56121', epciSiren: '200042174', departementCode: '56' }), 1),
@@ -61,12 +38,10 @@ describe('GET /api/secteur?naf= (HTTP)', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await app?.close();
-    await bus?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await t?.close();
   });
 
-  const http = () => request(app.getHttpServer());
+  const http = () => t.http();
 
   it('answers the sector overview of the CPV codes the NAF code was mapped to, and the mapping used', async () => {
     const res = await http().get('/api/secteur').query({ naf: '43.21A', territoire: 'epci:200042174' }).expect(200);

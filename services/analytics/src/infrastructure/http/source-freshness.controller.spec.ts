@@ -1,15 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Module, type INestApplication, type Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { MikroORM } from '@mikro-orm/core';
-import request from 'supertest';
 import { createEvent, TOPICS, type FileSummary } from '@observatoire/contracts';
-import { ApiExceptionFilter, EmbeddedEventLog, EventBusTransport, loadConfig, PlatformModule } from '@observatoire/platform';
-import { AnalyticsModule } from '../../analytics.module';
-import { ANALYTICS_ORM } from '../analytics.tokens';
-import { migrateAnalytics } from '../persistence/analytics-orm';
+import { EmbeddedEventLog, EventBusTransport } from '@observatoire/platform';
+import { startAnalyticsTestApp, type AnalyticsTestApp } from './testing/analytics-test-app';
 
 const DAY_MS = 86_400_000;
 
@@ -38,39 +29,21 @@ function run(runId: string, daysAgo: number, files: FileSummary[]) {
 
 /** GET /api/qualite/sources on a Nest app built from AnalyticsModule, fed with IngestRunCompleted through the embedded bus. */
 describe('GET /api/qualite/sources', () => {
-  let dir: string;
-  let app: INestApplication;
+  let t: AnalyticsTestApp;
   let bus: EmbeddedEventLog;
   let transport: EventBusTransport;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'analytics-sources-'));
-    bus = new EmbeddedEventLog(join(dir, 'bus'));
-    @Module({
-      imports: [
-        PlatformModule.forRoot({ bus, config: loadConfig({ OBSERVATOIRE_DATA_DIR: dir }) }),
-        // a 30-day threshold instead of the default 45 (AnalyticsModuleOptions.staleSourceDays)
-        AnalyticsModule.register({ databaseUrl: `sqlite:${join(dir, 'analytics.db')}`, staleSourceDays: 30 }),
-      ],
-    })
-    class TestAppModule {}
-    app = await NestFactory.create(TestAppModule as Type<unknown>, { logger: false });
-    app.setGlobalPrefix('api');
-    app.useGlobalFilters(new ApiExceptionFilter());
-    await migrateAnalytics(app.get<MikroORM>(ANALYTICS_ORM));
-    transport = new EventBusTransport(bus);
-    app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
-    await app.init();
-    await app.startAllMicroservices();
+    t = await startAnalyticsTestApp('analytics-sources', { staleSourceDays: 30 });
+    bus = t.bus;
+    transport = t.transport;
   }, 60_000);
 
   afterAll(async () => {
-    await app?.close();
-    await bus?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await t?.close();
   });
 
-  const http = () => request(app.getHttpServer());
+  const http = () => t.http();
 
   it('answers an empty list before any ingest run', async () => {
     const res = await http().get('/api/qualite/sources').expect(200);
