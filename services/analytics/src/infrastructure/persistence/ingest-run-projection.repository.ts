@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { FileSummary } from '@observatoire/contracts';
+import type { SourceFreshnessRow } from '../../application/shared/projection-read.port';
 import { IN_CHUNK, chunks, num, sqlOf } from './sql';
 
 export interface IngestRunWrite {
@@ -12,17 +13,8 @@ export interface IngestRunWrite {
   files: FileSummary[];
 }
 
-export interface SourceFreshness {
-  source: string;
-  lastRunId: string;
-  lastFinishedAt: string;
-  files: number;
-  records: number;
-  accepted: number;
-  flagged: number;
-  quarantined: number;
-  duplicates: number;
-}
+/** One source's freshness: the read port's row, written by the ingest-runs projection. */
+export type SourceFreshness = SourceFreshnessRow;
 
 /** Ingest runs and, per source, the last run that brought its files (freshness). */
 export class IngestRunProjectionRepository {
