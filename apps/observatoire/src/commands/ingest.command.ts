@@ -27,7 +27,7 @@ export async function ingestCommand(config: ObservatoireConfig, args: string[], 
     const summary = await handler.run(inputs, {
       source: opts.source,
       trigger: 'cli',
-      lockWaitMs: opts.lockWaitMs,
+      lockWaitMs: opts.lockWaitMs ?? config.ingestLock.waitMs,
       onProgress: (p) => bar?.update(p.records, { file: p.file.length > 50 ? `…${p.file.slice(-49)}` : p.file }),
     });
     bar?.stop();

@@ -39,7 +39,7 @@ export function searchConfigOf(c: ObservatoireConfig): SearchConfig {
 
 export const SERVICES: Record<ServiceName, ServiceDescriptor> = {
   ingest: {
-    module: async (c) => IngestModule.register({ databaseUrl: c.databases.ingest, feedScheduler: { enabled: c.feedScheduler } }),
+    module: async (c) => IngestModule.register({ databaseUrl: c.databases.ingest, feedScheduler: { enabled: c.feedScheduler }, ingestLock: c.ingestLock }),
     migrate: (c) => withOrm(() => createIngestOrm(c.databases.ingest), migrateIngest),
   },
   catalog: {

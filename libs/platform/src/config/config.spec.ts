@@ -55,3 +55,11 @@ describe('typed configuration that fails fast', () => {
     expect(() => loadConfig({ OBSERVATOIRE_OIDC_ISSUER: 'https://sso.example', OBSERVATOIRE_OIDC_AUDIENCE: 'x', OBSERVATOIRE_OIDC_JWKS_URL: 'certs' })).toThrow(/OBSERVATOIRE_OIDC_JWKS_URL/);
   });
 });
+
+describe('ingest ledger lock waits', () => {
+  it('default to 10 min for runs and 30 s for uploads, and are read in seconds from the environment', () => {
+    expect(loadConfig({}).ingestLock).toEqual({ waitMs: 600_000, uploadWaitMs: 30_000 });
+    expect(loadConfig({ INGEST_LOCK_WAIT_SECONDS: '120', INGEST_UPLOAD_LOCK_WAIT_SECONDS: '5' }).ingestLock).toEqual({ waitMs: 120_000, uploadWaitMs: 5_000 });
+    expect(() => loadConfig({ INGEST_LOCK_WAIT_SECONDS: '-1' })).toThrow(/INGEST_LOCK_WAIT_SECONDS/);
+  });
+});

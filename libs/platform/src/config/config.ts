@@ -14,6 +14,10 @@ const RawConfig = z.object({
   OBSERVATOIRE_SEED: bool.default(true),
   /** Pull the registered DECP feeds on their schedule (ingest service). */
   OBSERVATOIRE_FEED_SCHEDULER: bool.default(true),
+  /** Longest wait for the ingest ledger lock of a CLI, scheduler or seed run (another run in progress), seconds. */
+  INGEST_LOCK_WAIT_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
+  /** Longest wait of an upload for the ledger lock before 409 INGEST_LEDGER_BUSY, seconds. */
+  INGEST_UPLOAD_LOCK_WAIT_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
   KAFKA_BROKERS: z.string().optional(),
   KAFKA_PARTITIONS: z.coerce.number().int().positive().default(3),
   /** Optional prefix of every topic and consumer group (several observatories or test runs on one cluster). */
@@ -60,6 +64,8 @@ export interface ObservatoireConfig {
   dataDir: string;
   seed: boolean;
   feedScheduler: boolean;
+  /** Ingest ledger lock waits, in ms: runs (CLI, scheduler, seed) and uploads. */
+  ingestLock: { waitMs: number; uploadWaitMs: number };
   kafka: {
     brokers: string[];
     partitions: number;
@@ -121,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     seed: c.OBSERVATOIRE_SEED,
     feedScheduler: c.OBSERVATOIRE_FEED_SCHEDULER,
+    ingestLock: { waitMs: c.INGEST_LOCK_WAIT_SECONDS * 1000, uploadWaitMs: c.INGEST_UPLOAD_LOCK_WAIT_SECONDS * 1000 },
     kafka: c.KAFKA_BROKERS
       ? {
           brokers: c.KAFKA_BROKERS.split(',').map((s) => s.trim()).filter(Boolean),
