@@ -19,6 +19,8 @@ export interface ContractColumns {
   montant: number | null;
   amount: number | null;
   frameworkAgreement: boolean;
+  /** marche | concession. */
+  contractKind: string;
 }
 
 /** The buyer part of the columns: it changes when the buyer's profile arrives (BuyerResolved). */
@@ -48,6 +50,7 @@ export function contractColumns(contract: Contract, buyerProfile: OrganisationPr
     montant: facts.montant,
     amount: facts.amount,
     frameworkAgreement: facts.frameworkAgreement,
+    contractKind: contract.kind,
   };
 }
 

@@ -32,6 +32,8 @@ export class ContractProjectionRow {
   amount!: number | null;
   /** 1 when the contract is an accord-cadre (its montant is a maximum). */
   frameworkAgreement!: number;
+  /** marche | concession. */
+  contractKind!: string;
   updatedAt!: string;
 }
 
@@ -58,6 +60,7 @@ export const ContractProjectionSchema = new EntitySchema<ContractProjectionRow>(
     montant: { type: 'double', nullable: true },
     amount: { type: 'double', nullable: true },
     frameworkAgreement: { type: 'integer', fieldName: 'framework_agreement' },
+    contractKind: { type: 'string', length: 20, fieldName: 'contract_kind', default: 'marche' },
     updatedAt: { type: 'string', length: 40, fieldName: 'updated_at' },
   },
 });

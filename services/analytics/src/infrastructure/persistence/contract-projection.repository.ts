@@ -7,7 +7,7 @@ import type { AmountRow, SectorBuyer, SectorContract, SectorTotals, SectorYear }
 import { IN_CHUNK, chunks, num, numOrNull, rowsPerInsert, sqlOf } from './sql';
 
 const TABLE = 'analytics_contract';
-const COLUMNS = 20;
+const COLUMNS = 21;
 
 export interface ContractWrite {
   uid: string;
@@ -56,6 +56,7 @@ export class ContractProjectionRepository {
         montant: r.columns.montant,
         amount: r.columns.amount,
         framework_agreement: r.columns.frameworkAgreement ? 1 : 0,
+        contract_kind: r.columns.contractKind,
         updated_at: now,
       }));
       await this.db(TABLE)
@@ -220,14 +221,10 @@ export class ContractProjectionRepository {
     }));
   }
 
-  /**
-   * Concessions among the filtered contracts. The projection has no kind column: a LIKE on the stored JSON
-   * pre-selects them (`"kind":"concession"` is written by JSON.stringify of the canonical contract), the parsed
-   * kind decides.
-   */
+  /** Concessions among the filtered contracts (the `contract_kind` column). */
   async concessions(f: AnalyticsFilters): Promise<Contract[]> {
-    const rows = (await this.filtered(f).select('contract_json').where('contract_json', 'like', '%"kind":"concession"%').orderBy('uid')) as { contract_json: string }[];
-    return rows.map((r) => JSON.parse(r.contract_json) as Contract).filter((c) => c.kind === 'concession');
+    const rows = (await this.filtered(f).select('contract_json').where('contract_kind', 'concession').orderBy('uid')) as { contract_json: string }[];
+    return rows.map((r) => JSON.parse(r.contract_json) as Contract);
   }
 
   async amounts(f: AnalyticsFilters): Promise<AmountRow[]> {

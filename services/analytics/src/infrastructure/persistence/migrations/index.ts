@@ -150,13 +150,48 @@ class AnalyticsExpectedBuyerSqlite extends Migration {
   }
 }
 
+/**
+ * The contract kind (marché | concession) as a column, so that queries on concessions (their published tariffs)
+ * do not scan the stored JSON; existing rows are filled from it once.
+ */
+function contractKindStatements(dialect: SqlDialect): string[] {
+  const t = TYPES[dialect];
+  return [
+    `alter table analytics_contract add column contract_kind ${t.key(20)} not null default 'marche'`,
+    `update analytics_contract set contract_kind = 'concession' where contract_json like '%"kind":"concession"%'`,
+    'create index if not exists analytics_contract_kind_idx on analytics_contract (contract_kind)',
+  ];
+}
+
+class AnalyticsContractKindPostgres extends Migration {
+  override async up(): Promise<void> {
+    for (const sql of contractKindStatements('postgresql')) this.addSql(sql);
+  }
+  override async down(): Promise<void> {
+    this.addSql('drop index if exists analytics_contract_kind_idx');
+    this.addSql('alter table analytics_contract drop column contract_kind');
+  }
+}
+
+class AnalyticsContractKindSqlite extends Migration {
+  override async up(): Promise<void> {
+    for (const sql of contractKindStatements('sqlite')) this.addSql(sql);
+  }
+  override async down(): Promise<void> {
+    this.addSql('drop index if exists analytics_contract_kind_idx');
+    this.addSql('alter table analytics_contract drop column contract_kind');
+  }
+}
+
 export const ANALYTICS_MIGRATIONS: Record<SqlDialect, MigrationEntry[]> = {
   postgresql: [
     { name: 'Migration20261201000000_analytics_initial', class: AnalyticsInitialPostgres },
     { name: 'Migration20261215000000_analytics_expected_buyer', class: AnalyticsExpectedBuyerPostgres },
+    { name: 'Migration20261216000000_analytics_contract_kind', class: AnalyticsContractKindPostgres },
   ],
   sqlite: [
     { name: 'Migration20261201000000_analytics_initial', class: AnalyticsInitialSqlite },
     { name: 'Migration20261215000000_analytics_expected_buyer', class: AnalyticsExpectedBuyerSqlite },
+    { name: 'Migration20261216000000_analytics_contract_kind', class: AnalyticsContractKindSqlite },
   ],
 };
