@@ -233,14 +233,10 @@ export class KafkaEventBus implements EventBus {
   async resetGroup(group: string, topic: string): Promise<void> {
     const admin = await this.getAdmin();
     const groupId = this.group(group);
-    const [described] = (await admin.describeGroups([groupId])).groups;
-    if (described && described.members.length > 0) {
-      throw new Error(`The consumer group must have no running instances, current state: ${described.state} (stop the consumer group ${groupId} first)`);
-    }
+    await this.assertNoRunningConsumers(groupId, (state) => `The consumer group must have no running instances, current state: ${state} (stop the consumer group ${groupId} first)`);
     const lows = (await admin.fetchTopicOffsets(this.topic(topic))).map((p) => ({ partition: p.partition, offset: p.low }));
     await retryTransient(async () => {
-      const producer = this.kafka.producer({ transactionalId: `${groupId}:reset:${this.topic(topic)}`, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-      await producer.connect();
+      const producer = await this.transactionalProducer(`${groupId}:reset:${this.topic(topic)}`);
       try {
         const tx = await producer.transaction();
         try {
@@ -254,14 +250,7 @@ export class KafkaEventBus implements EventBus {
         await producer.disconnect().catch(() => undefined);
       }
     });
-    // The commit answers before the coordinator has applied it: wait until a plain read sees it.
-    const want = new Map(lows.map((p) => [p.partition, p.offset]));
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const committed = await this.committedOffsets(group, topic);
-      if ([...want].every(([p, o]) => committed.get(p) === o) || Date.now() > deadline) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await this.awaitCommitted(group, topic, new Map(lows.map((p) => [p.partition, p.offset])));
   }
 
   async readCursor(group: string, topic: string): Promise<bigint> {
@@ -280,16 +269,12 @@ export class KafkaEventBus implements EventBus {
     if (found === null) throw new Error(`cannot move the cursor of ${group} on ${topic}: the topic does not exist`);
     const end = BigInt((await this.topicEndOffsets(topic)).get(0) ?? '0');
     if (move.to < 0n || move.to > end) throw new RangeError(`cursor of ${group} on ${topic}: ${move.to} is outside the topic (0‥${end})`);
-    const admin = await this.getAdmin();
-    const [described] = (await admin.describeGroups([this.group(group)])).groups;
-    if (described && described.members.length > 0) throw new Error(`cannot move the cursor of ${group} on ${topic}: the group has running consumers (a cursor group is never consumed)`);
-
+    await this.assertNoRunningConsumers(this.group(group), () => `cannot move the cursor of ${group} on ${topic}: the group has running consumers (a cursor group is never consumed)`);
     return retryTransient(() => this.moveCursorOnce(group, topic, move));
   }
 
   private async moveCursorOnce(group: string, topic: string, move: CursorMove): Promise<CursorMoveResult> {
-    const producer = this.kafka.producer({ transactionalId: `${this.group(group)}:${this.topic(topic)}`, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-    await producer.connect();
+    const producer = await this.transactionalProducer(`${this.group(group)}:${this.topic(topic)}`);
     try {
       const tx = await producer.transaction();
       const current = await this.readCursor(group, topic);
@@ -305,12 +290,34 @@ export class KafkaEventBus implements EventBus {
         if (!isFenced(e)) throw e;
         return { moved: false, cursor: await this.readCursor(group, topic) };
       }
-      // The commit answers before the coordinator has applied it: wait until a plain read sees it.
-      const deadline = Date.now() + 10_000;
-      while ((await this.readCursor(group, topic)) !== move.to && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await this.awaitCommitted(group, topic, new Map([[0, move.to.toString()]]));
       return { moved: true, cursor: move.to };
     } finally {
       await producer.disconnect().catch(() => undefined);
+    }
+  }
+
+  /** Offsets are written by a transactional producer only into groups that no consumer has joined. */
+  private async assertNoRunningConsumers(groupId: string, message: (state: string) => string): Promise<void> {
+    const admin = await this.getAdmin();
+    const [described] = (await admin.describeGroups([groupId])).groups;
+    if (described && described.members.length > 0) throw new Error(message(described.state));
+  }
+
+  /** A connected producer for one transactional offset commit (the id fences older writers of the same offsets). */
+  private async transactionalProducer(transactionalId: string) {
+    const producer = this.kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    await producer.connect();
+    return producer;
+  }
+
+  /** A transactional commit answers before the coordinator has applied it: wait (10 s at most) until a plain read sees it. */
+  private async awaitCommitted(group: string, topic: string, want: ReadonlyMap<number, string>): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const committed = await this.committedOffsets(group, topic);
+      if ([...want].every(([p, o]) => committed.get(p) === o) || Date.now() > deadline) return;
+      await new Promise((r) => setTimeout(r, 50));
     }
   }
 
