@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import { CONSUMER_GROUPS, TOPICS } from '@observatoire/contracts';
 import { type DeliveredEvent, DomainError, type EventBus, type Subscription } from '@observatoire/platform';
 import type { ProjectionStoreSwitch } from '../../infrastructure/persistence/projection-store-switch';
+import { sqlOf } from '../../infrastructure/persistence/sql';
 import { ProjectBuyerRegistryHandler } from '../project-buyer-registry/project-buyer-registry.handler';
 import { ProjectContractsHandler } from '../project-contracts/project-contracts.handler';
 import { ProjectIngestRunsHandler } from '../project-ingest-runs/project-ingest-runs.handler';
@@ -161,8 +162,7 @@ async function consumeUntilDrained(bus: EventBus, orm: MikroORM, topics: string[
 }
 
 async function countRows(orm: MikroORM): Promise<RebuildReport['rows']> {
-  const em = orm.em.fork();
-  const knex = (em as unknown as { getKnex(): import('@mikro-orm/knex').Knex }).getKnex();
+  const knex = sqlOf(orm.em.fork());
   const count = async (table: string) => Number(((await knex(table).count({ n: '*' }).first()) as { n: number | string } | undefined)?.n ?? 0);
   return {
     contracts: await count('analytics_contract'),
