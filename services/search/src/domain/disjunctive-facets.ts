@@ -27,60 +27,33 @@ import { orderBuckets, type FacetBucket } from './search-result';
  * Pure functions over the validated query: both engines derive their engine queries from them.
  */
 
+/** The top-level filter each facet selects with (the buyer's département lives inside `buyerTerritory`). */
+const OWN_FILTER = {
+  purchaseType: 'purchaseType',
+  cpvDivision: 'cpv',
+  buyerType: 'buyerType',
+  supplierCategorie: 'supplierCategorie',
+  procedure: 'procedure',
+  year: 'year',
+} as const satisfies Record<Exclude<FacetName, 'buyerDepartement'>, keyof SearchFilters>;
+
 /** True when the filter on this facet's own field is set. */
 export function facetFilterActive(filters: SearchFilters, facet: FacetName): boolean {
-  switch (facet) {
-    case 'purchaseType':
-      return filters.purchaseType !== undefined;
-    case 'cpvDivision':
-      return filters.cpv !== undefined;
-    case 'buyerDepartement':
-      return filters.buyerTerritory?.departement !== undefined;
-    case 'buyerType':
-      return filters.buyerType !== undefined;
-    case 'supplierCategorie':
-      return filters.supplierCategorie !== undefined;
-    case 'procedure':
-      return filters.procedure !== undefined;
-    case 'year':
-      return filters.year !== undefined;
-  }
+  if (facet === 'buyerDepartement') return filters.buyerTerritory?.departement !== undefined;
+  return filters[OWN_FILTER[facet]] !== undefined;
 }
 
 /** The filters without this facet's own filter (what the facet is counted with, together with the other facets' filters). */
 export function withoutFacetFilter(filters: SearchFilters, facet: FacetName): SearchFilters {
-  switch (facet) {
-    case 'purchaseType': {
-      const { purchaseType: _, ...rest } = filters;
-      return rest;
-    }
-    case 'cpvDivision': {
-      const { cpv: _, ...rest } = filters;
-      return rest;
-    }
-    case 'buyerDepartement': {
-      const { buyerTerritory, ...rest } = filters;
-      if (!buyerTerritory) return rest;
-      const { departement: _, ...territory } = buyerTerritory;
-      return Object.values(territory).some((v) => v !== undefined) ? { ...rest, buyerTerritory: territory } : rest;
-    }
-    case 'buyerType': {
-      const { buyerType: _, ...rest } = filters;
-      return rest;
-    }
-    case 'supplierCategorie': {
-      const { supplierCategorie: _, ...rest } = filters;
-      return rest;
-    }
-    case 'procedure': {
-      const { procedure: _, ...rest } = filters;
-      return rest;
-    }
-    case 'year': {
-      const { year: _, ...rest } = filters;
-      return rest;
-    }
+  if (facet === 'buyerDepartement') {
+    const { buyerTerritory, ...rest } = filters;
+    if (!buyerTerritory) return rest;
+    const { departement: _, ...territory } = buyerTerritory;
+    return Object.values(territory).some((v) => v !== undefined) ? { ...rest, buyerTerritory: territory } : rest;
   }
+  const rest: SearchFilters = { ...filters };
+  delete rest[OWN_FILTER[facet]];
+  return rest;
 }
 
 /**
@@ -88,22 +61,10 @@ export function withoutFacetFilter(filters: SearchFilters, facet: FacetName): Se
  * size keeps the supplier territory with it: both must hold for the same titulaire.
  */
 export function facetFilterOnly(filters: SearchFilters, facet: FacetName): SearchFilters {
-  switch (facet) {
-    case 'purchaseType':
-      return { purchaseType: filters.purchaseType };
-    case 'cpvDivision':
-      return { cpv: filters.cpv };
-    case 'buyerDepartement':
-      return { buyerTerritory: { departement: filters.buyerTerritory?.departement } };
-    case 'buyerType':
-      return { buyerType: filters.buyerType };
-    case 'supplierCategorie':
-      return { supplierCategorie: filters.supplierCategorie, supplierTerritory: filters.supplierTerritory };
-    case 'procedure':
-      return { procedure: filters.procedure };
-    case 'year':
-      return { year: filters.year };
-  }
+  if (facet === 'buyerDepartement') return { buyerTerritory: { departement: filters.buyerTerritory?.departement } };
+  if (facet === 'supplierCategorie') return { supplierCategorie: filters.supplierCategorie, supplierTerritory: filters.supplierTerritory };
+  const key = OWN_FILTER[facet];
+  return { [key]: filters[key] } as SearchFilters;
 }
 
 /**
