@@ -88,6 +88,23 @@ describe('mergeContracts', () => {
     for (const c of samples) expect(mergeContracts(c, c)).toEqual(c);
   });
 
+  it('keeps the same conflicting version whichever order the rows come in, even when co-titulaire rows were united first', () => {
+    // Found by the property below (seed 1323410636): two rows of version 1 at 1,012 € (two titulaires) and one at
+    // 1,013 €. Forward, the united 1,012 € version held more titulaires and won; backward, 1,013 € won.
+    const rows = [
+      { titulaire: '38024392300089', seq: 1, montant: 1012 },
+      { titulaire: '30259089800326', seq: 1, montant: 1012 },
+      { titulaire: '38024392300089', seq: 1, montant: 1013 },
+      { titulaire: '38024392300089', seq: 0, montant: 1000 },
+    ];
+    const contracts = rows.map((r, i) => normalise(csvRow({ titulaire_id: r.titulaire, modification_id: String(r.seq), montant: String(r.montant) }, i + 1)));
+    const forward = contracts.reduce(mergeContracts);
+    const backward = [...contracts].reverse().reduce(mergeContracts);
+    expect(forward.montant).toBe(backward.montant);
+    expect(forward.versions.map((v) => [v.seq, v.montant])).toEqual([[0, 1000], [1, 1013]]);
+    expect(backward.versions.map((v) => [v.seq, v.montant])).toEqual([[0, 1000], [1, 1013]]);
+  });
+
   it('is idempotent and order-insensitive on any set of rows of one contract (property)', () => {
     const rowArb = fc.record({
       titulaire: fc.constantFrom('38024392300089', '57172266900264', '30259089800326'),

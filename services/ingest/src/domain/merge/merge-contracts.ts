@@ -20,17 +20,23 @@ function versionFacts(v: ContractVersion): string {
   return stable(facts);
 }
 
+/** How many facts a version states. Titulaires are not facts here: how many a version holds depends on the merge order. */
 function richness(v: ContractVersion): number {
-  return Object.values(v).filter((x) => x !== null && x !== undefined).length + (v.titulaires?.length ?? 0);
+  const { titulaires: _t, ...facts } = v;
+  return Object.values(facts).filter((x) => x !== null && x !== undefined).length;
 }
 
-/** Deterministic order: latest publication, then latest notification, then richer, then text order. */
+/**
+ * A total order on the facts of conflicting versions: latest publication, then latest notification, then
+ * richer, then text order of the facts. It reads facts only (never the titulaires united so far), so the
+ * version kept is the same whatever order the rows are merged in.
+ */
 function preferVersion(a: ContractVersion, b: ContractVersion): ContractVersion {
   const keys: Array<(v: ContractVersion) => string | number> = [
     (v) => v.datePublicationDonnees ?? '',
     (v) => v.dateNotification ?? '',
     richness,
-    stable,
+    versionFacts,
   ];
   for (const k of keys) {
     const x = k(a);
