@@ -49,7 +49,12 @@ describe('distributed gateway (one public origin)', () => {
     ['/api/preparer-achat?cpv=45&montant=100000', 'analytics'],
     ['/api/admin/analytics/rebuild', 'analytics'],
     ['/api/admin/replay/observatoire-analytics', 'analytics'],
-    ['/api/admin/replay/observatoire-catalog', 'ingest'],
+    ['/api/admin/replay/observatoire-catalog', 'catalog'],
+    ['/api/admin/replay/catalog', 'catalog'],
+    ['/api/admin/replay/observatoire-search', 'search'],
+    ['/api/admin/replay/search', 'search'],
+    ['/api/admin/replay/analytics', 'analytics'],
+    ['/api/admin/replay/observatoire-unknown', 'ingest'],
   ])('forwards %s to the %s service with its query string', async (path, service) => {
     const res = await request(createGateway(upstreams, null)).get(path);
     expect(res.status).toBe(200);

@@ -12,9 +12,13 @@ export const ROUTES: { prefix: string; service: 'ingest' | 'catalog' | 'search' 
   { prefix: '/admin/buyers', service: 'ingest' },
   { prefix: '/admin/consumers', service: 'ingest' },
   { prefix: '/admin/dlq', service: 'ingest' },
-  // The analytics group is rebuilt by the analytics service itself (fresh tables, then switch-over).
-  { prefix: '/admin/replay/observatoire-analytics', service: 'analytics' },
-  { prefix: '/admin/replay/analytics', service: 'analytics' },
+  // A group's replay goes to the service that consumes it: that process stops, resets and restarts its own
+  // consumers in place (analytics rebuilds into fresh tables, then switches over). Any other process would
+  // find the group's consumers running elsewhere and answer 409.
+  ...(['catalog', 'search', 'analytics'] as const).flatMap((service) => [
+    { prefix: `/admin/replay/observatoire-${service}`, service },
+    { prefix: `/admin/replay/${service}`, service },
+  ]),
   { prefix: '/admin/replay', service: 'ingest' },
   { prefix: '/admin/analytics', service: 'analytics' },
   { prefix: '/admin/organisations', service: 'catalog' },

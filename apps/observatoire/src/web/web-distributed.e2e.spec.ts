@@ -196,4 +196,24 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface on the distributed profile
     expect(row.startsWith('upload\tÀ jour\t')).toBe(true);
     expect(row).toContain(`\t${norm(int.format(upload.records))}\t`);
   });
+  it('an operator replays the catalog and search groups through the gateway: each service restarts its own consumers in place and converges to the same state', async () => {
+    const admin = { authorization: `Bearer ${ADMIN_KEY}` };
+    const before = await api<Record<string, unknown>>(`/api/contrats/${CONTRACT_UID}`);
+    const searchBefore = await api<{ total: number }>('/api/search?limit=1');
+    for (const group of ['catalog', 'search']) {
+      expect((await fetch(`${base}/api/admin/replay/${group}`, { method: 'POST' })).status, 'anonymous replay').toBe(401);
+      const res = await fetch(`${base}/api/admin/replay/${group}`, { method: 'POST', headers: admin });
+      const body = (await res.json()) as { mode: string; toReplay: Record<string, number> };
+      // Routed to the owning process, which consumes the group: stopped, reset and restarted there (not 409).
+      expect([res.status, body.mode]).toEqual([202, 'restarted']);
+      expect(Object.values(body.toReplay).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(contracts);
+      type Consumers = { groups: { group: string; topics: { lag: number }[] }[] };
+      await eventually(`${group} replayed`, async () => {
+        const consumers = (await (await fetch(`${base}/api/admin/consumers`, { headers: admin })).json()) as Consumers;
+        return consumers.groups.find((c) => c.group === `observatoire-${group}`)!.topics.every((t) => t.lag === 0);
+      }, 120_000);
+    }
+    expect(await api(`/api/contrats/${CONTRACT_UID}`)).toEqual(before);
+    expect((await api<{ total: number }>('/api/search?limit=1')).total).toBe(searchBefore.total);
+  });
 });
