@@ -8,6 +8,7 @@ import { GetIndicatorSeriesHandler } from './application/get-indicator-series/ge
 import { GetIndicatorsHandler } from './application/get-indicators/get-indicators.handler';
 import { GetPriceDistributionHandler } from './application/get-price-distribution/get-price-distribution.handler';
 import { GetSectorOverviewHandler } from './application/get-sector-overview/get-sector-overview.handler';
+import { GetProbableDuplicatesHandler } from './application/get-probable-duplicates/get-probable-duplicates.handler';
 import { DEFAULT_STALE_SOURCE_DAYS, GetSourceFreshnessHandler } from './application/get-source-freshness/get-source-freshness.handler';
 import { MapNafToCpvHandler } from './application/map-naf-to-cpv/map-naf-to-cpv.handler';
 import { PreparePurchaseHandler } from './application/prepare-purchase/prepare-purchase.handler';
@@ -128,6 +129,11 @@ export class AnalyticsModule implements OnModuleInit, OnApplicationShutdown {
           useFactory: (f: FactsLoader, c: QueryCache) => new PreparePurchaseHandler(f, c),
         },
         {
+          provide: GetProbableDuplicatesHandler,
+          inject: [ANALYTICS_READ_STORE, ANALYTICS_QUERY_CACHE],
+          useFactory: (s: ProjectionReadPort, c: QueryCache) => new GetProbableDuplicatesHandler(s, c),
+        },
+        {
           provide: GetSourceFreshnessHandler,
           inject: [ANALYTICS_READ_STORE],
           useFactory: (s: ProjectionReadPort) => new GetSourceFreshnessHandler(s, options.staleSourceDays ?? DEFAULT_STALE_SOURCE_DAYS),
@@ -143,6 +149,7 @@ export class AnalyticsModule implements OnModuleInit, OnApplicationShutdown {
         GetPriceDistributionHandler,
         PreparePurchaseHandler,
         GetSourceFreshnessHandler,
+        GetProbableDuplicatesHandler,
         ProjectContractsHandler,
         ProjectOrganisationsHandler,
         ProjectQuarantineHandler,

@@ -46,6 +46,7 @@ describe('distributed gateway (one public origin)', () => {
     ['/api/qualite/quarantaine', 'ingest'],
     ['/api/qualite/flux', 'ingest'],
     ['/api/qualite/sources', 'analytics'],
+    ['/api/qualite/doublons?territoire=bretagne', 'analytics'],
     ['/api/preparer-achat?cpv=45&montant=100000', 'analytics'],
     ['/api/admin/analytics/rebuild', 'analytics'],
     ['/api/admin/replay/observatoire-analytics', 'analytics'],

@@ -5,8 +5,9 @@ import { mountWeb, securityHeaders } from '../compose/observatoire';
 /** Which service answers which API path prefix (after `/api`). */
 export const ROUTES: { prefix: string; service: 'ingest' | 'catalog' | 'search' | 'analytics' }[] = [
   { prefix: '/ingest', service: 'ingest' },
-  // Source freshness is an analytics projection (IngestRunCompleted); the rest of /qualite is ingest's. First match wins.
+  // Source freshness (IngestRunCompleted) and probable duplicates are analytics projections; the rest of /qualite is ingest's. First match wins.
   { prefix: '/qualite/sources', service: 'analytics' },
+  { prefix: '/qualite/doublons', service: 'analytics' },
   { prefix: '/qualite', service: 'ingest' },
   { prefix: '/admin/feeds', service: 'ingest' },
   { prefix: '/admin/buyers', service: 'ingest' },

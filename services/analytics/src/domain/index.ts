@@ -23,3 +23,4 @@ export * from './indicators/publication-grade.indicator';
 export * from './indicators/data-quality.indicator';
 export * from './naf-cpv-mapping';
 export * from './concession-tariffs';
+export * from './probable-duplicates';

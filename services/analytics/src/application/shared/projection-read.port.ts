@@ -78,6 +78,8 @@ export interface ProjectionReadPort {
   topBuyers(filters: AnalyticsFilters, limit: number): Promise<SectorBuyer[]>;
   latestContracts(filters: AnalyticsFilters, limit: number): Promise<SectorContract[]>;
   amounts(filters: AnalyticsFilters): Promise<AmountRow[]>;
+  /** Contracts matching the filters that share buyer, CPV code and a non-round amount with another one (probable-duplicate candidates). */
+  duplicateCandidates(filters: AnalyticsFilters): Promise<Contract[]>;
   /** Current CONCESSIONS matching the filters (their execution data carry the published tariffs). */
   concessions(filters: AnalyticsFilters): Promise<Contract[]>;
   /** The (NAF, CPV group) table of wins over every current contract (services/analytics/docs/naf-cpv-mapping.md). */

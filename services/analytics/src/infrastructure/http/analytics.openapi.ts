@@ -145,6 +145,20 @@ export const analyticsOpenApiPaths = {
       responses: { '200': json('SourceFreshness', 'Fraîcheur par source'), '400': invalid },
     },
   },
+  '/api/qualite/doublons': {
+    get: {
+      tags: ['qualité'],
+      summary: 'Doublons probables : un même marché publié deux fois sous deux identifiants',
+      description:
+        'Groupes de marchés courants d’identifiants différents ayant le même acheteur, le même code CPV, le même montant au centime ' +
+        '(hors montants ronds, multiples de 100 €), les mêmes entreprises titulaires (SIREN : deux établissements d’une entreprise comptent ' +
+        'pour une) et des dates de notification à 90 jours au plus l’une de l’autre. Rien n’est retiré des chiffres : `excessAmount` dit ce ' +
+        'que la somme de toutes les copies ajoute aux attributions réelles. Les plus gros montants d’abord (500 groupes au plus ; `groups` donne le total). ' +
+        'Mêmes filtres que /api/indicators.',
+      parameters: filterParameters,
+      responses: { '200': json('ProbableDuplicates', 'Doublons probables'), '400': invalid },
+    },
+  },
 };
 
 const ratio = {
@@ -236,6 +250,48 @@ export const analyticsOpenApiSchemas = {
         },
       },
       message: { type: 'string', nullable: true, description: 'Pourquoi aucun code CPV n’a pu être retenu' },
+    },
+  },
+  ProbableDuplicates: {
+    type: 'object',
+    required: ['filters', 'rule', 'groups', 'contracts', 'excessAmount', 'items'],
+    properties: {
+      filters: { type: 'object' },
+      rule: { type: 'object', description: 'La règle appliquée (fenêtre de dates en jours : windowDays)' },
+      groups: { type: 'integer', description: 'Groupes trouvés (tous, même au-delà des 500 renvoyés)' },
+      contracts: { type: 'integer', description: 'Marchés dans ces groupes, copies comprises' },
+      excessAmount: { type: 'number', description: 'Σ montant × (copies − 1), en euros' },
+      items: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['acheteurId', 'acheteurNom', 'codeCPV', 'objet', 'montant', 'titulaires', 'copies', 'excessAmount'],
+          properties: {
+            acheteurId: { type: 'string' },
+            acheteurNom: { type: 'string', nullable: true },
+            codeCPV: { type: 'string' },
+            objet: { type: 'string', nullable: true },
+            montant: { type: 'number' },
+            titulaires: { type: 'array', items: { type: 'string' }, description: 'Entreprises titulaires communes (SIREN, ou identifiant sans SIRET)' },
+            copies: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['uid', 'id', 'dateNotification', 'datePublicationDonnees', 'titulaires', 'sources'],
+                properties: {
+                  uid: { type: 'string' },
+                  id: { type: 'string' },
+                  dateNotification: { type: 'string', nullable: true },
+                  datePublicationDonnees: { type: 'string', nullable: true },
+                  titulaires: { type: 'array', items: { type: 'string' } },
+                  sources: { type: 'array', items: { type: 'string' } },
+                },
+              },
+            },
+            excessAmount: { type: 'number' },
+          },
+        },
+      },
     },
   },
   SourceFreshness: {

@@ -11,7 +11,8 @@ import { ProjectOrganisationsHandler } from '../../application/project-organisat
 import { FactsLoader } from '../../application/shared/facts-loader';
 import { QueryCache } from '../../application/shared/query-cache';
 import { buyerRegistered, contractPublished, delivered, supplierResolved } from '../../application/testing/analytics-test-kit';
-import type { PublicationGradeDetails } from '../../domain';
+import { probableDuplicateGroups, type PublicationGradeDetails } from '../../domain';
+import { GetProbableDuplicatesHandler } from '../../application/get-probable-duplicates/get-probable-duplicates.handler';
 import { contractsFromDecpInfo, localShareByDepartementOverRows, readDecpInfoRows } from '../../application/testing/decp-info-extract';
 import { NAF_FIXTURE_WINS, nafFixtureBatches } from '../../application/testing/naf-cpv-fixture';
 import { createAnalyticsOrm, migrateAnalytics } from './analytics-orm';
@@ -105,6 +106,21 @@ describe('analytics projections on PostgreSQL', () => {
     });
     const total = [...expected.values()].reduce((s, e) => ({ n: s.n + e.numerator, d: s.d + e.denominator }), { n: 0, d: 0 });
     expect(all.indicators.find((i) => i.key === 'local-share-departement')!.byCount.value).toBeCloseTo(total.n / total.d, 12);
+  });
+
+  it('finds on PostgreSQL the probable duplicates the rule finds over the whole extract (the SQL pre-filter loses none)', async () => {
+    // the extract was projected by the test above
+    const contracts = contractsFromDecpInfo(readDecpInfoRows());
+    const store = new ProjectionReadStore(orm);
+    const handler = new GetProbableDuplicatesHandler(store, new QueryCache(() => store.revision()));
+    const found = await handler.execute({ coTraitance: 'partage', cpv: '4521' });
+    const expected = probableDuplicateGroups(contracts);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(found.items).toEqual(expected);
+    // one buyer (SIREN: all its establishments): its groups only
+    const quimperle = await handler.execute({ coTraitance: 'partage', cpv: '4521', acheteur: '242900694' });
+    expect(quimperle.items).toEqual(expected.filter((g) => g.acheteurId.startsWith('242900694')));
+    expect(quimperle.groups).toBeGreaterThan(0);
   });
 
   it('grades E the 2024 of a registered buyer without contract; a redelivered registry changes nothing', async () => {

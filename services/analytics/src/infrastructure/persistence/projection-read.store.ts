@@ -59,6 +59,9 @@ export class ProjectionReadStore implements ProjectionReadPort {
   latestContracts(filters: AnalyticsFilters, limit: number): Promise<SectorContract[]> {
     return this.contractsRepo().latestContracts(filters, limit);
   }
+  duplicateCandidates(filters: AnalyticsFilters): Promise<Contract[]> {
+    return this.contractsRepo().duplicateCandidates(filters);
+  }
   amounts(filters: AnalyticsFilters): Promise<AmountRow[]> {
     return this.contractsRepo().amounts(filters);
   }

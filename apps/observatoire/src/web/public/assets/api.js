@@ -211,6 +211,14 @@ export function qualitySources(init) {
   return getJson('/qualite/sources', null, init);
 }
 
+/**
+ * `GET /api/qualite/doublons?territoire=&annee=…` → `{ groups, contracts, excessAmount, items: [{ acheteurId, acheteurNom,
+ * codeCPV, objet, montant, titulaires, copies: [{ uid, id, dateNotification, titulaires, sources }], excessAmount }] }`.
+ */
+export function probableDuplicates(filters, init) {
+  return getJson('/qualite/doublons', filters, init);
+}
+
 /** `GET /api/qualite/flux` → `{ items: [{ buyer: { siret, nom }, kind, enabled, lastPullAt, lastResult, freshnessHours, alert… }] }`. */
 export function feedsFreshness(init) {
   return getJson('/qualite/flux', null, init);

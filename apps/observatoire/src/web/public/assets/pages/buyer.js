@@ -1,4 +1,4 @@
-import { api } from '../api.js';
+import { api, probableDuplicates } from '../api.js';
 import { BUYER_TYPES, DEPARTEMENTS, GRADE_HELP, STATUSES, cpvDivisionLabel, date, euros, integer, percent } from '../format.js';
 import { chartFigure, errorBox, facts, figures, fill, h, loading, section, table } from '../ui.js';
 
@@ -26,6 +26,7 @@ export async function render(main, ctx) {
   const years = [...byYear.keys()].filter(Boolean).sort();
   const local = h('div');
   const grade = h('div');
+  const duplicates = h('div');
 
   main.replaceChildren(
     h('nav', { class: 'breadcrumb', 'aria-label': 'Fil d’Ariane' }, h('ol', null, h('li', null, h('a', { href: '/' }, 'Accueil')), h('li', null, 'Acheteurs'), h('li', null, h('span', { 'aria-current': 'page' }, name)))),
@@ -36,6 +37,7 @@ export async function render(main, ctx) {
       { label: 'Montant total attribué', value: euros(b.totals.montant), note: 'montants utilisables, maxima d’accords-cadres compris' },
       { label: 'Titulaires différents (principaux)', value: integer(b.topSuppliers.length), note: b.topSuppliers.length >= 10 ? '10 premiers affichés' : null },
     ]),
+    duplicates,
     section(
       'Identité',
       facts([
@@ -111,9 +113,42 @@ export async function render(main, ctx) {
     ),
   );
 
+  // Probable duplicates of this buyer (the same award under two ids): said next to the total they inflate. Silent on error.
+  probableDuplicates({ acheteur: b.id }, ctx)
+    .then((r) => duplicates.replaceChildren(...duplicatesNotice(r)))
+    .catch(() => {});
   const indicators = await fill(local, () => api.indicators({ acheteur: b.id }, ctx), (r) => localImpact(r, p), 'les indicateurs de cet acheteur');
   if (indicators) grade.replaceChildren(...gradeOf(indicators));
   else grade.replaceChildren(h('p', { class: 'empty' }, 'Note indisponible.'));
+}
+
+function duplicatesNotice(r) {
+  if (!r.groups) return [];
+  return [
+    h(
+      'div',
+      { class: 'notice notice-unavailable', role: 'note' },
+      h(
+        'p',
+        null,
+        h('strong', null, 'Doublons probables : '),
+        `${integer(r.contracts)} marchés de cet acheteur semblent publiés deux fois sous deux identifiants (même montant au centime, même code CPV, même entreprise titulaire). ${euros(r.excessAmount)} sont ainsi comptés en trop dans le montant total ci-dessus, tel que publié.`,
+      ),
+      h(
+        'details',
+        null,
+        h('summary', null, `Voir les ${integer(r.groups)} groupes`),
+        h(
+          'ul',
+          null,
+          r.items.map((g) =>
+            h('li', null, `${euros(g.montant)} : `, ...g.copies.flatMap((c, i) => [i ? ' et ' : '', h('a', { href: `/contrats/${encodeURIComponent(c.uid)}` }, c.id)]), ` (${date(g.copies[0].dateNotification)})`),
+          ),
+        ),
+      ),
+      h('p', null, h('a', { href: '/qualite' }, 'Règle et liste complète : Qualité des données')),
+    ),
+  ];
 }
 
 function localImpact(r, p) {

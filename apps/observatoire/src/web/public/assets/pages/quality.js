@@ -1,8 +1,8 @@
 // "Qualité des données": what the data of a territory and year is worth (anomalies, duplicates across sources,
-// publication grades A–E, quality flags), how fresh each source and each buyer's feed is, then the latest ingest
+// probable duplicates under two ids, publication grades A–E, quality flags), how fresh each source and each buyer's feed is, then the latest ingest
 // runs and the quarantine. `territoire` and `annee` are in the address; they scope the contracts' figures only.
-import { analyticsParams, api, feedsFreshness, qualitySources } from '../api.js';
-import { FLAGS, GRADE_HELP, QUARANTINE_REASONS, TRIGGERS, dateAndTime, decimal, integer, percent, plural, territoryLabel } from '../format.js';
+import { analyticsParams, api, feedsFreshness, probableDuplicates, qualitySources } from '../api.js';
+import { FLAGS, GRADE_HELP, QUARANTINE_REASONS, TRIGGERS, date, dateAndTime, decimal, euros, integer, percent, plural, territoryLabel } from '../format.js';
 import { badge, chartFigure, field, figures, fill, filterForm, h, section, table, territorySelect, yearSelect } from '../ui.js';
 
 const PAGE_SIZE = 20;
@@ -39,6 +39,7 @@ export async function render(main, ctx) {
   const keyFigures = h('div');
   const grades = h('div');
   const flags = h('div');
+  const duplicates = h('div');
   const sources = h('div');
   const feeds = h('div');
   const runs = h('div');
@@ -52,6 +53,7 @@ export async function render(main, ctx) {
     section('Chiffres clés', keyFigures),
     section('Notes de publication', grades),
     section('Signalements', flags),
+    section('Doublons probables', duplicates),
     section('Fraîcheur par source', sources),
     section('Flux des acheteurs', feeds),
     section('Derniers chargements', runs),
@@ -66,6 +68,7 @@ export async function render(main, ctx) {
   fill(keyFigures, () => indicators, (r) => keyFiguresView(r, indicator(r, 'data-quality')), 'les chiffres de qualité');
   fill(grades, () => indicators, (r) => gradesView(indicator(r, 'publication-grade')), 'les notes de publication');
   fill(flags, () => indicators, (r) => flagsView(r, indicator(r, 'data-quality')), 'les signalements');
+  fill(duplicates, () => probableDuplicates(filters, ctx), duplicatesView, 'les doublons probables');
   fill(sources, () => qualitySources(ctx), sourcesView, 'la fraîcheur des sources');
   fill(feeds, () => feedsFreshness(ctx), feedsView, 'l’état des flux des acheteurs');
   fill(runs, () => api.ingestRuns(ctx), runsView, 'l’historique des chargements');
@@ -185,6 +188,43 @@ function flagsView(r, dq) {
       byCode,
       { empty: 'Aucun signalement sur les marchés de ce périmètre.' },
     ),
+  ];
+}
+
+/** Groups listed before the rest is summed up (the API returns up to 500). */
+const DUPLICATES_SHOWN = 50;
+
+function duplicatesView(r) {
+  const items = r.items || [];
+  const rule =
+    'Même acheteur, même code CPV, même montant au centime (hors montants ronds, multiples de 100 €), mêmes entreprises titulaires (deux établissements d’une entreprise comptent pour une) et dates de notification à 90 jours au plus : un même marché publié sous deux identifiants. Les chiffres de l’observatoire les comptent tels que publiés ; ce tableau dit ce qu’ils comptent en trop.';
+  return [
+    h('p', null, rule),
+    r.groups
+      ? h(
+          'p',
+          { class: 'selection' },
+          h('strong', null, `${plural(r.groups, 'groupe', 'groupes')} de doublons probables`),
+          ` (${plural(r.contracts, 'marché', 'marchés')}) : ${euros(r.excessAmount)} comptés en trop dans les montants attribués.`,
+        )
+      : null,
+    table(
+      'Doublons probables, les plus gros montants comptés en trop d’abord',
+      [
+        { label: 'Acheteur', value: (g) => h('a', { href: `/acheteurs/${encodeURIComponent(g.acheteurId)}` }, g.acheteurNom || g.acheteurId), rowHeader: true },
+        { label: 'Code CPV', value: (g) => h('code', null, g.codeCPV) },
+        { label: 'Montant', value: (g) => euros(g.montant), num: true },
+        {
+          label: 'Publications (identifiant, notification)',
+          value: (g) => h('ul', { class: 'plain' }, g.copies.map((c) => h('li', null, h('a', { href: `/contrats/${encodeURIComponent(c.uid)}` }, c.id), ` — ${date(c.dateNotification)}`))),
+        },
+        { label: 'Titulaire (SIREN)', value: (g) => g.titulaires.join(', ') },
+        { label: 'Compté en trop', value: (g) => euros(g.excessAmount), num: true },
+      ],
+      items.slice(0, DUPLICATES_SHOWN),
+      { empty: 'Aucun doublon probable parmi les marchés de ce périmètre.' },
+    ),
+    r.groups > DUPLICATES_SHOWN ? h('p', { class: 'hint' }, `${integer(DUPLICATES_SHOWN)} premiers groupes affichés sur ${integer(r.groups)} ; la liste complète est dans l’API ouverte (/api/qualite/doublons).`) : null,
   ];
 }
 
