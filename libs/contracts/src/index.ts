@@ -10,3 +10,5 @@ export * from './events/buyer-registered.v1';
 export * from './registry';
 export * from './factory';
 export * from './siret';
+// Test data (for the specs of every service and lib; production code never calls it).
+export * from './testing/contract.builder';

@@ -1,4 +1,4 @@
-import { createEvent, deadLetterTopic, type ContractPublishedV1, type ObservatoireEvent } from '@observatoire/contracts';
+import { aCanonicalContract, createEvent, deadLetterTopic, type ContractPublishedV1, type ObservatoireEvent } from '@observatoire/contracts';
 import type { DeliveredEvent, EventBus } from './event-bus.port';
 
 /** A small valid ContractPublished event for bus tests. */
@@ -9,50 +9,25 @@ export function sampleContractEvent(uid: string, revision = 1, objet = 'Travaux 
     {
       contentHash: `${uid}-${revision}`,
       supersedes: revision > 1 ? revision - 1 : null,
-      contract: {
+      contract: aCanonicalContract({
         uid,
         id: uid.slice(14) || 'X',
-        kind: 'marche',
         acheteur,
         objet,
         codeCPV: '45233141',
-        cpvDivision: '45',
-        purchaseType: 'travaux',
-        nature: 'Marché',
-        procedure: 'Procédure adaptée',
-        techniques: [],
-        modalitesExecution: [],
         lieuExecution: null,
         formePrix: null,
-        typesPrix: [],
+        // Revision n raises the current montant; the initial award stays at 100 000.
         montant: 100000 * revision,
         montantInitial: 100000,
-        montantUtilisable: true,
-        dureeMois: 12,
-        dureeMoisInitiale: 12,
         dateNotification: '2024-07-01',
         datePublicationDonnees: '2024-07-15',
-        dateDerniereModification: '2024-07-01',
         titulaires: [],
-        offresRecues: 3,
         attributionAvance: null,
-        tauxAvance: null,
         marcheInnovant: null,
-        ccag: null,
         sousTraitanceDeclaree: null,
-        typeGroupementOperateurs: null,
-        origineUE: null,
-        origineFrance: null,
-        idAccordCadre: null,
-        considerationsSociales: [],
-        considerationsEnvironnementales: [],
-        actesSousTraitance: [],
-        concession: null,
-        versions: [{ seq: 0, kind: 'initial', montant: 100000, dureeMois: 12, titulaires: [], dateNotification: '2024-07-01', datePublicationDonnees: '2024-07-15' }],
-        flags: [],
         provenance: [{ source: 'test', file: 'test.json', position: 1, format: 'decp-2022-json', schemaVersion: '2.0.3' }],
-        enrichment: null,
-      },
+      }),
     },
     { source: 'observatoire/test', aggregateId: uid, aggregateVersion: revision, correlationId: 'corr-test' },
   );

@@ -1,8 +1,7 @@
 import {
   ContractSchema,
   OrganisationProfileSchema,
-  cpvDivisionOf,
-  purchaseTypeOf,
+  aCanonicalContract,
   type Contract,
   type OrganisationProfile,
   type OrganisationRef,
@@ -12,7 +11,8 @@ import { toSearchDocument, type ContractSearchDocument } from '../domain/search-
 /**
  * Test data builders: canonical contracts and organisation profiles that look like Breton DECP data
  * (real SIRENs of Breton public buyers, real commune/EPCI codes, real CPV labels), validated
- * against the canonical schema so the tests exercise the same shapes as production.
+ * against the canonical schema so the tests exercise the same shapes as production. `aContract` is the shared
+ * `aCanonicalContract` with the search defaults (derived fields follow the overrides).
  */
 
 export function anOrganisationRef(id: string, denominationSociale: string | null = null): OrganisationRef {
@@ -21,66 +21,31 @@ export function anOrganisationRef(id: string, denominationSociale: string | null
 
 export function aContract(overrides: Partial<Contract> & { acheteurId?: string; titulaireIds?: string[] } = {}): Contract {
   const { acheteurId = '24350013900189', titulaireIds = ['34506898700123'], ...rest } = overrides;
-  const codeCPV = rest.codeCPV === undefined ? '45233140' : rest.codeCPV;
   const id = rest.id ?? '2024-0001';
   const montant = rest.montant === undefined ? 100_000 : rest.montant;
   const dateNotification = rest.dateNotification === undefined ? '2024-03-12' : rest.dateNotification;
   const titulaires = rest.titulaires ?? titulaireIds.map((t) => anOrganisationRef(t));
-  const contract: Contract = {
+  const contract = aCanonicalContract({
     id,
-    kind: 'marche',
     acheteur: anOrganisationRef(acheteurId),
-    objet: 'Travaux de voirie',
-    codeCPV,
-    cpvDivision: cpvDivisionOf(codeCPV),
-    purchaseType: purchaseTypeOf(codeCPV),
-    nature: 'Marché',
-    procedure: 'Procédure adaptée',
-    techniques: [],
-    modalitesExecution: [],
-    lieuExecution: { code: '35238', typeCode: 'Code commune', nom: null },
+    codeCPV: '45233140',
     formePrix: 'Unitaire',
     typesPrix: ['Définitif ferme'],
     montant,
-    montantInitial: montant,
-    montantUtilisable: montant !== null,
-    dureeMois: 12,
-    dureeMoisInitiale: 12,
     dateNotification,
     datePublicationDonnees: dateNotification,
-    dateDerniereModification: dateNotification,
     titulaires,
-    offresRecues: 3,
     attributionAvance: false,
     tauxAvance: 0,
-    marcheInnovant: false,
     ccag: 'Travaux',
-    sousTraitanceDeclaree: false,
     typeGroupementOperateurs: titulaires.length > 1 ? 'Conjoint' : 'Pas de groupement',
-    origineUE: null,
-    origineFrance: null,
-    idAccordCadre: null,
     considerationsSociales: ['Pas de considération sociale'],
     considerationsEnvironnementales: ['Pas de considération environnementale'],
-    actesSousTraitance: [],
-    concession: null,
-    versions: [
-      {
-        seq: 0,
-        kind: 'initial',
-        montant,
-        dureeMois: 12,
-        titulaires,
-        dateNotification,
-        datePublicationDonnees: dateNotification,
-      },
-    ],
     flags: montant === null ? [{ code: 'AMOUNT_MISSING', field: 'montant', message: 'no amount' }] : [],
     provenance: [{ source: 'megalis', file: 'decp-megalis-2024.json', position: 1, format: 'decp-2022-json', schemaVersion: '2.0.3' }],
-    enrichment: null,
     ...rest,
     uid: rest.uid ?? `${acheteurId}${id}`,
-  };
+  });
   return ContractSchema.parse(contract);
 }
 

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { cpvDivisionOf, purchaseTypeOf, type Contract } from '@observatoire/contracts';
+import { aCanonicalContract, type Contract } from '@observatoire/contracts';
 
 export const DECP_INFO_BRETAGNE_CSV = join(
   __dirname,
@@ -60,31 +60,22 @@ export function contractsFromDecpInfo(rows: readonly DecpInfoRow[], file = 'decp
     const montant = numberOrNull(r.montant);
     const date = blank(r.dateNotification);
     const titulaireRows = [...titulaires.values()];
-    const codeCPV = blank(r.codeCPV);
-    return {
+    const dureeMois = numberOrNull(r.dureeMois);
+    // What the extract does not carry is null (unknown), not the shared builder's "fully known" default.
+    return aCanonicalContract({
       uid: r.uid,
       id: r.id,
-      kind: 'marche',
       acheteur: { id: r.acheteur_id, typeIdentifiant: 'SIRET', denominationSociale: blank(r.acheteur_nom), siretValide: isSiret(r.acheteur_id) },
       objet: null,
-      codeCPV,
-      cpvDivision: cpvDivisionOf(codeCPV),
-      purchaseType: purchaseTypeOf(codeCPV),
+      codeCPV: blank(r.codeCPV),
       nature: null,
       procedure: blank(r.procedure),
-      techniques: [],
-      modalitesExecution: [],
       lieuExecution: null,
       formePrix: null,
-      typesPrix: [],
       montant,
-      montantInitial: montant,
-      montantUtilisable: montant != null,
-      dureeMois: numberOrNull(r.dureeMois),
-      dureeMoisInitiale: numberOrNull(r.dureeMois),
+      dureeMois,
       dateNotification: date,
       datePublicationDonnees: null,
-      dateDerniereModification: date,
       titulaires: titulaireRows.map((t) => ({
         id: t.titulaire_id.trim(),
         typeIdentifiant: isSiret(t.titulaire_id.trim()) ? 'SIRET' : null,
@@ -92,21 +83,9 @@ export function contractsFromDecpInfo(rows: readonly DecpInfoRow[], file = 'decp
         siretValide: isSiret(t.titulaire_id.trim()),
       })),
       offresRecues: numberOrNull(r.offresRecues),
-      attributionAvance: null,
-      tauxAvance: null,
-      marcheInnovant: null,
-      ccag: null,
-      sousTraitanceDeclaree: null,
-      typeGroupementOperateurs: null,
-      origineUE: null,
-      origineFrance: null,
-      idAccordCadre: null,
-      considerationsSociales: [],
-      considerationsEnvironnementales: [],
-      actesSousTraitance: [],
-      concession: null,
-      versions: [{ seq: 0, kind: 'initial', montant, dureeMois: numberOrNull(r.dureeMois), titulaires: null, dateNotification: date, datePublicationDonnees: null }],
-      flags: [],
+      attributionAvance: null, tauxAvance: null, marcheInnovant: null,
+      ccag: null, sousTraitanceDeclaree: null, typeGroupementOperateurs: null,
+      versions: [{ seq: 0, kind: 'initial', montant, dureeMois, titulaires: null, dateNotification: date, datePublicationDonnees: null }],
       provenance: [{ source: 'decp.info', file, position, format: 'decp-info-csv', schemaVersion: null }],
       enrichment: {
         origin: 'decp.info',
@@ -118,7 +97,7 @@ export function contractsFromDecpInfo(rows: readonly DecpInfoRow[], file = 'decp
           regionCode: blank(t.titulaire_region_code),
         })),
       },
-    } satisfies Contract;
+    });
   });
 }
 

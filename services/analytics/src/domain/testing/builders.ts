@@ -1,8 +1,9 @@
 /**
  * Test builders for the analytics domain (used by *.spec.ts only; not exported from the domain index).
- * Defaults describe a plain, fully known 2024 contract: override only what a test is about.
+ * Defaults describe a plain, fully known 2024 contract: override only what a test is about. `contract()` wraps the
+ * shared `aCanonicalContract`, so derived fields (uid, CPV division, initial version, ...) follow the overrides.
  */
-import type { Contract, OrganisationProfile, OrganisationRef } from '@observatoire/contracts';
+import { aCanonicalContract, type Contract, type OrganisationProfile, type OrganisationRef } from '@observatoire/contracts';
 import {
   KEY_FIELDS,
   coContractorShares,
@@ -19,61 +20,22 @@ export function ref(id: string, overrides: Partial<OrganisationRef> = {}): Organ
 }
 
 export function contract(overrides: Partial<Contract> = {}): Contract {
-  const base: Contract = {
-    uid: '21350238800014C1',
+  return aCanonicalContract({
     id: 'C1',
-    kind: 'marche',
     acheteur: ref('21350238800014'),
-    objet: 'Travaux de voirie',
     codeCPV: '45233141',
-    cpvDivision: '45',
-    purchaseType: 'travaux',
-    nature: 'Marché',
-    procedure: 'Procédure adaptée',
-    techniques: [],
-    modalitesExecution: [],
-    lieuExecution: { code: '35238', typeCode: 'Code commune', nom: null },
     formePrix: 'Forfaitaire',
-    typesPrix: [],
     montant: 100_000,
-    montantInitial: 100_000,
-    montantUtilisable: true,
-    dureeMois: 12,
-    dureeMoisInitiale: 12,
     dateNotification: '2024-03-01',
     datePublicationDonnees: '2024-03-15',
-    dateDerniereModification: '2024-03-01',
     titulaires: [ref('44306184100047')],
-    offresRecues: 3,
     attributionAvance: false,
     tauxAvance: null,
-    marcheInnovant: false,
-    ccag: null,
-    sousTraitanceDeclaree: false,
-    typeGroupementOperateurs: null,
-    origineUE: null,
-    origineFrance: null,
-    idAccordCadre: null,
     considerationsSociales: ['Pas de considération sociale'],
     considerationsEnvironnementales: ['Pas de considération environnementale'],
-    actesSousTraitance: [],
-    concession: null,
-    versions: [
-      {
-        seq: 0,
-        kind: 'initial',
-        montant: 100_000,
-        dureeMois: 12,
-        titulaires: [ref('44306184100047')],
-        dateNotification: '2024-03-01',
-        datePublicationDonnees: '2024-03-15',
-      },
-    ],
-    flags: [],
     provenance: [{ source: 'megalis', file: 'megalis.json', position: 1, format: 'decp-2022-json', schemaVersion: '2.0.3' }],
-    enrichment: null,
-  };
-  return { ...base, ...overrides };
+    ...overrides,
+  });
 }
 
 export function profile(id: string, overrides: Partial<OrganisationProfile> = {}): OrganisationProfile {
