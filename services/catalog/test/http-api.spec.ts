@@ -76,8 +76,8 @@ describe('catalog HTTP API (Nest app from CatalogModule on SQLite)', () => {
       { annee: 2023, cpvDivision: '45', contracts: 1, montant: 100_000 },
     ]);
     expect(res.body.topSuppliers).toEqual([
-      { id: supplier, nom: 'BATI OUEST TRAVAUX (FICTIF)', contracts: 2, montant: 250_000 },
-      { id: partner, nom: 'GRAND GROUPE PARIS (FICTIF)', contracts: 2, montant: 200_000 },
+      { id: supplier.slice(0, 9), nom: 'BATI OUEST TRAVAUX (FICTIF)', contracts: 2, montant: 250_000, establishments: 1 },
+      { id: partner.slice(0, 9), nom: 'GRAND GROUPE PARIS (FICTIF)', contracts: 2, montant: 200_000, establishments: 1 },
     ]);
     expect(res.body.latestContracts.map((c: { id: string }) => c.id)).toEqual(['A-3', 'A-2', 'A-1']);
     await request(app.getHttpServer()).get('/api/acheteurs/243500139').expect(200);
@@ -126,5 +126,24 @@ describe('catalog HTTP API (Nest app from CatalogModule on SQLite)', () => {
 
   it('documents every route in the OpenAPI paths object', () => {
     expect(Object.keys(catalogOpenApiPaths).sort()).toEqual(['/api/acheteurs/{siret}', '/api/contrats', '/api/contrats/{uid}', '/api/organisations', '/api/titulaires/{id}']);
+  });
+
+  // last: it adds contracts to the supplier of the tests above
+  it('GET /api/acheteurs/:siret counts the establishments of one company as one supplier, named by one of them and linked by SIREN', async () => {
+    const other = '21290197900121';
+    const orm = app.get<MikroORM>(CATALOG_ORM);
+    await applyContractPublishedBatch(orm.em.fork() as SqlEntityManager, [
+      contractPublished(aContract({ acheteur: org(other), id: 'B-1', titulaires: [org(supplier)], montant: 100_000 }), 1),
+      contractPublished(aContract({ acheteur: org(other), id: 'B-2', titulaires: [org('44306184100039')], montant: 60_000 }), 1),
+      contractPublished(aContract({ acheteur: org(other), id: 'B-3', titulaires: [org('44306184100039'), org('NL123456789B01', 'TVA')], montant: 80_000 }), 1),
+    ]);
+    const res = await request(app.getHttpServer()).get(`/api/acheteurs/${other}`).expect(200);
+    expect(res.body.topSuppliers).toEqual([
+      { id: '443061841', nom: 'BATI OUEST TRAVAUX (FICTIF)', contracts: 3, montant: 200_000, establishments: 2 },
+      { id: 'NL123456789B01', nom: null, contracts: 1, montant: 40_000, establishments: 1 },
+    ]);
+    // the company's link opens every establishment's contracts
+    const company = await request(app.getHttpServer()).get('/api/titulaires/443061841').expect(200);
+    expect(company.body.totals.contracts).toBeGreaterThanOrEqual(3);
   });
 });

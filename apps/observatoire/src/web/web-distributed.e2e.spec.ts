@@ -139,6 +139,12 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface on the distributed profile
     expect(await main(page)).toContain('Quimperlé');
     const supplier = await open('/titulaires/51842082300024');
     expect(await main(supplier)).toContain('L.M.I. PEINTURE');
+    // suppliers by company on PostgreSQL: SANITHERM's establishments are one row, its SIREN page lists them
+    const top = (await api<{ topSuppliers: { id: string; establishments: number }[] }>(`/api/acheteurs/${QUIMPERLE}`)).topSuppliers;
+    expect(top.filter((s) => s.id.startsWith('319748422'))).toEqual([expect.objectContaining({ id: '319748422', establishments: 2 })]);
+    const company = await open('/titulaires/319748422');
+    expect(await company.locator('h1').innerText()).toBe('SANITHERM');
+    expect(await main(company)).toContain('31974842200031, 31974842200064, 31974842200114');
   });
 
   it('Marchés de mon secteur: an EPCI of the seed answers with its figures; a filter change updates the URL and the figures', async () => {

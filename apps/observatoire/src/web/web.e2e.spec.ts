@@ -265,6 +265,16 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface (Chromium)', () => {
     await note.locator('summary').click();
     expect(await note.locator('li').count()).toBe(dups.groups);
     await shot(page, 'acheteur');
+    // suppliers by company: SANITHERM won through two establishments, one row linked by SIREN
+    const sanitherm = page.locator('tbody tr', { hasText: 'SANITHERM' });
+    expect(await sanitherm.count()).toBe(1);
+    expect(await sanitherm.innerText()).toContain('(2 établissements)');
+    await sanitherm.locator('a').click();
+    await page.waitForURL(`${base}/titulaires/319748422`);
+    await settled(page);
+    expect(await page.locator('main .notice-error').count()).toBe(0);
+    expect(await text(page, 'h1')).toContain('SANITHERM');
+    expect(await page.locator('dd a[href^="/titulaires/319748422"]').evaluateAll((as) => as.map((a) => a.textContent))).toEqual(['31974842200031', '31974842200064', '31974842200114']); // also Plouhinec's contractor
   });
 
   it('Titulaire: contracts won and buyers', async () => {

@@ -19,7 +19,11 @@ export interface BuyerDetail {
   identity: OrganisationView;
   totals: { contracts: number; montant: number };
   byYearAndCpvDivision: { annee: number | null; cpvDivision: string | null; contracts: number; montant: number }[];
-  topSuppliers: { id: string; nom: string | null; contracts: number; montant: number }[];
+  /**
+   * By company: the establishments of one SIREN are one supplier (`id` = the SIREN, `establishments` = how many of
+   * its SIRETs won); a titulaire without SIREN is its own supplier (`id` = its identifier).
+   */
+  topSuppliers: { id: string; nom: string | null; contracts: number; montant: number; establishments: number }[];
   latestContracts: ContractSummary[];
 }
 
@@ -39,18 +43,36 @@ export async function getBuyer(em: SqlEntityManager, id: string, limits = { top:
   )
     .groupBy('c.annee', 'c.cpv_division')
     .orderBy([{ column: 'c.annee', order: 'desc' }, { column: 'c.cpv_division', order: 'asc' }]);
+  const company = 'coalesce(t.titulaire_siren, t.titulaire_id)';
   const top = await ofBuyer(
     knex('contract_titulaire as t')
       .join('contract as c', 'c.uid', 't.contract_uid')
-      .select('t.titulaire_id', knex.raw('count(distinct c.uid) as contracts'), knex.raw(`sum(${EVEN_SPLIT_AMOUNT_SQL}) as montant`)),
+      .select(
+        knex.raw(`${company} as company`),
+        knex.raw('count(distinct t.titulaire_id) as establishments'),
+        knex.raw('count(distinct c.uid) as contracts'),
+        knex.raw(`sum(${EVEN_SPLIT_AMOUNT_SQL}) as montant`),
+      ),
   )
-    .groupBy('t.titulaire_id')
-    .orderBy([{ column: 'montant', order: 'desc' }, { column: 't.titulaire_id', order: 'asc' }])
+    .groupByRaw(company)
+    .orderBy([{ column: 'montant', order: 'desc' }, { column: 'company', order: 'asc' }])
     .limit(limits.top);
   const latest = await ofBuyer(knex('contract as c').select(...CONTRACT_SUMMARY_COLUMNS))
     .orderBy([{ column: 'c.sort_date', order: 'desc' }, { column: 'c.uid', order: 'desc' }])
     .limit(limits.latest);
-  const supplierViews = await organisationViews(em, top.map((r: Record<string, unknown>) => String(r.titulaire_id)));
+  // A company's name: that of its first establishment (by SIRET) that has one.
+  const companies = top.map((r: Record<string, unknown>) => String(r.company));
+  const establishments = companies.length
+    ? ((await ofBuyer(knex('contract_titulaire as t').join('contract as c', 'c.uid', 't.contract_uid').distinct(knex.raw(`${company} as company`), 't.titulaire_id'))
+        .whereIn(knex.raw(company) as unknown as string, companies)
+        .orderBy('t.titulaire_id')) as { company: string; titulaire_id: string }[])
+    : [];
+  const supplierViews = await organisationViews(em, establishments.map((e) => e.titulaire_id));
+  const nameOf = new Map<string, string>();
+  for (const e of establishments) {
+    const nom = supplierViews.get(e.titulaire_id)?.nom;
+    if (nom && !nameOf.has(e.company)) nameOf.set(e.company, nom);
+  }
 
   return {
     id,
@@ -64,10 +86,11 @@ export async function getBuyer(em: SqlEntityManager, id: string, limits = { top:
       montant: toNumber(g.montant),
     })),
     topSuppliers: top.map((r: Record<string, unknown>) => ({
-      id: String(r.titulaire_id),
-      nom: supplierViews.get(String(r.titulaire_id))?.nom ?? null,
+      id: String(r.company),
+      nom: nameOf.get(String(r.company)) ?? null,
       contracts: toNumber(r.contracts),
       montant: toNumber(r.montant),
+      establishments: toNumber(r.establishments),
     })),
     latestContracts: latest.map(toSummary),
   };

@@ -19,6 +19,8 @@ export interface SupplierDetail {
   totals: { contracts: number; montant: number };
   contracts: (ContractSummary & { role: string })[];
   buyers: { id: string; nom: string | null; contracts: number; montant: number }[];
+  /** With a SIREN: the establishments (SIRETs) of the company that won contracts, in SIRET order. */
+  establishments?: string[];
 }
 
 export async function getSupplier(em: SqlEntityManager, id: string, limits = { contracts: 20, buyers: 20 }): Promise<SupplierDetail> {
@@ -44,10 +46,23 @@ export async function getSupplier(em: SqlEntityManager, id: string, limits = { c
     .orderBy([{ column: 'montant', order: 'desc' }, { column: 'c.acheteur_id', order: 'asc' }])
     .limit(limits.buyers);
   const buyerViews = await organisationViews(em, buyers.map((b: Record<string, unknown>) => String(b.acheteur_id)));
+  // A company (SIREN) is not an organisation of its own: its establishments are. It is named after the first one
+  // (by SIRET) that has a name.
+  let identity = views.get(id) ?? pendingView(id);
+  let establishments: string[] | undefined;
+  if (scope === 'siren') {
+    establishments = ((await won(knex('contract_titulaire as t').distinct('t.titulaire_id')).orderBy('t.titulaire_id')) as { titulaire_id: string }[]).map((r) => r.titulaire_id);
+    if (!identity.nom) {
+      const siteViews = await organisationViews(em, establishments);
+      const named = establishments.map((e) => siteViews.get(e)).find((v) => v?.nom);
+      if (named) identity = { ...identity, status: named.status, nom: named.nom, isSupplier: true };
+    }
+  }
   return {
     id,
     scope,
-    identity: views.get(id) ?? pendingView(id),
+    identity,
+    ...(establishments ? { establishments } : {}),
     totals: { contracts: count, montant: toNumber(totalsRow?.montant) },
     contracts: contracts.map((r: Record<string, unknown>) => ({ ...toSummary(r), role: String(r.role) })),
     buyers: buyers.map((b: Record<string, unknown>) => ({

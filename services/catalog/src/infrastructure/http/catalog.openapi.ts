@@ -147,7 +147,21 @@ export const catalogOpenApiPaths: Record<string, Json> = {
                 },
               },
             },
-            topSuppliers: { type: 'array', items: amountRow('id'), description: 'Amounts split evenly between co-contractors' },
+            topSuppliers: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  id: { type: 'string' },
+                  nom: { type: 'string', nullable: true },
+                  contracts: { type: 'integer' },
+                  montant: { type: 'number' },
+                  establishments: { type: 'integer', description: 'SIRETs of the company that won' },
+                },
+              },
+              description:
+                'By company: the establishments of one SIREN are one supplier (id = the SIREN; a titulaire without SIREN keeps its id). Amounts split evenly between co-contractors',
+            },
             latestContracts: { type: 'array', items: contractSummary },
           },
         }),
@@ -172,6 +186,7 @@ export const catalogOpenApiPaths: Record<string, Json> = {
             totals: { type: 'object', properties: { contracts: { type: 'integer' }, montant: { type: 'number' } } },
             contracts: { type: 'array', items: contractSummary },
             buyers: { type: 'array', items: amountRow('id') },
+            establishments: { type: 'array', items: { type: 'string' }, description: 'With a SIREN: the SIRETs of the company that won contracts' },
           },
         }),
         '404': errorResponse('CATALOG_SUPPLIER_NOT_FOUND'),

@@ -35,7 +35,7 @@ export async function render(main, ctx) {
     figures([
       { label: 'Marchés publiés', value: integer(b.totals.contracts) },
       { label: 'Montant total attribué', value: euros(b.totals.montant), note: 'montants utilisables, maxima d’accords-cadres compris' },
-      { label: 'Titulaires différents (principaux)', value: integer(b.topSuppliers.length), note: b.topSuppliers.length >= 10 ? '10 premiers affichés' : null },
+      { label: 'Entreprises titulaires (principales)', value: integer(b.topSuppliers.length), note: b.topSuppliers.length >= 10 ? '10 premières affichées' : null },
     ]),
     duplicates,
     section(
@@ -79,9 +79,13 @@ export async function render(main, ctx) {
     section(
       'Auprès de qui',
       table(
-        'Principaux titulaires (montants partagés également entre co-traitants)',
+        'Principaux titulaires, par entreprise (montants partagés également entre co-traitants)',
         [
-          { label: 'Titulaire', value: (s) => h('a', { href: `/titulaires/${encodeURIComponent(s.id)}` }, s.nom || s.id), rowHeader: true },
+          {
+            label: 'Titulaire',
+            value: (s) => [h('a', { href: `/titulaires/${encodeURIComponent(s.id)}` }, s.nom || s.id), s.establishments > 1 ? ` (${integer(s.establishments)} établissements)` : null],
+            rowHeader: true,
+          },
           { label: 'Marchés', value: (s) => integer(s.contracts), num: true },
           { label: 'Montant', value: (s) => euros(s.montant), num: true },
           { label: 'Part du total', value: (s) => (b.totals.montant ? percent(s.montant / b.totals.montant) : '—'), num: true },

@@ -30,7 +30,8 @@ export async function render(main, ctx) {
     section(
       'Identité',
       facts([
-        ['Identifiant', s.id],
+        ['Identifiant', s.scope === 'siren' ? `${s.id} (SIREN : tous les établissements de l’entreprise)` : s.id],
+        ...(s.establishments?.length ? [['Établissements titulaires', s.establishments.map((e, i) => [i ? ', ' : '', h('a', { href: `/titulaires/${encodeURIComponent(e)}` }, e)])]] : []),
         ['SIREN', p?.siren],
         ['Catégorie d’entreprise (INSEE)', cat ? CATEGORIES[cat] : 'Inconnue'],
         ['Tranche d’effectifs', p?.trancheEffectifs],
