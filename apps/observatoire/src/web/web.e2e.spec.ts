@@ -140,9 +140,14 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface (Chromium)', () => {
     await page.getByRole('link', { name: /Quimperlé Communauté × travaux/ }).click();
     await page.waitForURL(/\/secteur\?territoire=epci:242900694&cpv=45$/);
     await settled(page);
-    const quimperle = await api<{ totals: { contracts: number } }>('/api/secteur?territoire=epci:242900694&cpv=45');
+    const quimperle = await api<{ totals: { contracts: number }; probableDuplicates: { contracts: number; excessAmount: number } }>('/api/secteur?territoire=epci:242900694&cpv=45');
     expect(quimperle.totals.contracts).toBeGreaterThan(0);
     expect(norm(await text(page, '.figures'))).toContain(norm(int.format(quimperle.totals.contracts)));
+    // the answer says how much of it the buyer published twice
+    expect(quimperle.probableDuplicates.excessAmount).toBeGreaterThan(0);
+    const note = norm(await page.getByRole('note').innerText());
+    expect(note).toContain(norm(`${eur.format(quimperle.probableDuplicates.excessAmount)} de ce montant viennent de ${int.format(quimperle.probableDuplicates.contracts)} marchés`));
+    expect(await page.getByRole('note').getByRole('link', { name: 'Voir la liste' }).getAttribute('href')).toBe('/qualite?territoire=epci%3A242900694');
   });
 
   it('Recherche: results, facets as filters in the URL, sort, "Résultats suivants"', async () => {

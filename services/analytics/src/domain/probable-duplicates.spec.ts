@@ -1,5 +1,5 @@
 import type { Contract } from '@observatoire/contracts';
-import { DUPLICATE_WINDOW_DAYS, probableDuplicateGroups } from './probable-duplicates';
+import { countedAsSpend, DUPLICATE_WINDOW_DAYS, probableDuplicateGroups } from './probable-duplicates';
 import { contract, ref } from './testing/builders';
 
 const QUIMPERLE = '24290069400173';
@@ -73,5 +73,11 @@ describe('probableDuplicateGroups', () => {
     const groups = probableDuplicateGroups([...small, award('A'), award('B')]);
     expect(groups.map((g) => g.montant)).toEqual([985_008.19, 1_234.56]);
     expect(groups[1].copies.map((c) => c.sources)).toEqual([['megalis'], ['decp.info']]);
+  });
+
+  it('counts as spend a usable amount that is no framework-agreement maximum', () => {
+    expect(countedAsSpend(award('A'))).toBe(true);
+    expect(countedAsSpend(award('A', { techniques: ['Accord-cadre'] }))).toBe(false);
+    expect(countedAsSpend(award('A', { montant: 1e17, montantUtilisable: false }))).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import type { Contract } from '@observatoire/contracts';
+import { sameLabel } from './text';
 
 /**
  * Probable duplicates: one contract published twice under two ids.
@@ -16,6 +17,14 @@ import type { Contract } from '@observatoire/contracts';
  *   - notification dates at most 90 days apart (a contract without a date keeps its whole group together).
  * Nothing is removed from the figures: the groups are shown with the amount they may count twice.
  */
+
+/**
+ * What a spend total sums (sector overview): a usable amount that is not a framework-agreement maximum. The
+ * probable duplicates among these are what such a total counts twice.
+ */
+export function countedAsSpend(c: Contract): boolean {
+  return c.montantUtilisable && !c.techniques.some((t) => sameLabel(t, 'Accord-cadre'));
+}
 
 /** Longest gap between the notification dates of two copies of one award. */
 export const DUPLICATE_WINDOW_DAYS = 90;

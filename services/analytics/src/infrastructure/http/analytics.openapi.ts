@@ -204,10 +204,16 @@ export const analyticsOpenApiSchemas = {
   },
   SectorOverview: {
     type: 'object',
-    required: ['filters', 'totals', 'byYear', 'topBuyers', 'latestContracts'],
+    required: ['filters', 'totals', 'probableDuplicates', 'byYear', 'topBuyers', 'latestContracts'],
     properties: {
       filters: { type: 'object' },
       totals: { type: 'object' },
+      probableDuplicates: {
+        type: 'object',
+        description:
+          'Doublons probables (un même marché publié sous deux identifiants, voir /api/qualite/doublons) parmi les marchés que totals.amount additionne : excessAmount est ce que ce total compte en trop. Affiché, non retranché.',
+        properties: { groups: { type: 'integer' }, contracts: { type: 'integer' }, excessAmount: { type: 'number' } },
+      },
       byYear: { type: 'array', items: { type: 'object' } },
       topBuyers: { type: 'array', items: { type: 'object' } },
       latestContracts: { type: 'array', items: { type: 'object' } },

@@ -1,5 +1,5 @@
 import { TOPICS } from '@observatoire/contracts';
-import { probableDuplicateGroups } from '../../domain';
+import { countedAsSpend, probableDuplicateGroups } from '../../domain';
 import { contractPublished } from '../../application/testing/analytics-test-kit';
 import { contractsFromDecpInfo, readDecpInfoRows } from '../../application/testing/decp-info-extract';
 import { startAnalyticsTestApp, type AnalyticsTestApp } from './testing/analytics-test-app';
@@ -41,6 +41,16 @@ describe('GET /api/qualite/doublons', () => {
     expect(quimperle.groups).toBe(probableDuplicateGroups(contracts.filter((c) => c.acheteur.id === QUIMPERLE)).length);
     expect(quimperle.items.every((g: { acheteurId: string }) => g.acheteurId === QUIMPERLE)).toBe(true);
     expect((await t.http().get('/api/qualite/doublons?annee=2019').expect(200)).body).toMatchObject({ groups: 0, contracts: 0, excessAmount: 0, items: [] });
+  });
+
+  it('says in the sector overview how much of its total the probable duplicates count twice', async () => {
+    const sector = (await t.http().get(`/api/secteur?acheteur=${QUIMPERLE}&cpv=45`).expect(200)).body;
+    const expected = probableDuplicateGroups(contracts.filter((c) => c.acheteur.id === QUIMPERLE && c.codeCPV?.startsWith('45') && countedAsSpend(c)));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(sector.probableDuplicates.groups).toBe(expected.length);
+    expect(sector.probableDuplicates.contracts).toBe(expected.length * 2);
+    expect(sector.probableDuplicates.excessAmount).toBeCloseTo(expected.reduce((s, g) => s + g.excessAmount, 0), 2);
+    expect(sector.probableDuplicates.excessAmount).toBeLessThan(sector.totals.amount);
   });
 
   it('refuses an unknown parameter with 400 INVALID_PARAMETER', async () => {

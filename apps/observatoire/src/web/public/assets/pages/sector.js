@@ -72,6 +72,15 @@ export async function render(main, ctx) {
       { label: 'Accords-cadres', value: integer(t.frameworkAgreements.contracts), note: t.frameworkAgreements.contracts ? `maxima cumulés : ${euros(t.frameworkAgreements.maxAmount)}` : null },
       { label: 'Montants inutilisables', value: integer(t.unusableAmounts), note: 'comptés, non additionnés' },
     ]),
+    s.probableDuplicates?.groups
+      ? h(
+          'p',
+          { class: 'notice notice-unavailable', role: 'note' },
+          h('strong', null, 'Doublons probables : '),
+          `${euros(s.probableDuplicates.excessAmount)} de ce montant viennent de ${integer(s.probableDuplicates.contracts)} marchés probablement publiés deux fois sous deux identifiants (même acheteur, même montant au centime, même code CPV, même entreprise). Le montant est donné tel que publié. `,
+          h('a', { href: `/qualite${filters.territoire ? `?territoire=${encodeURIComponent(filters.territoire)}` : ''}` }, 'Voir la liste'),
+        )
+      : '',
     // prices and charter pages take one CPV prefix: from a NAF sector, the codes' own links lead there
     s.secteur ? '' : h('div', { class: 'btn-row' }, h('a', { class: 'btn', href: `/prix?${qs}` }, 'Prix pratiqués dans ce secteur'), h('a', { class: 'btn', href: `/charte?${qs}` }, 'Indicateurs de la charte')),
     section(
