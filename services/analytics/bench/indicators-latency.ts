@@ -1,9 +1,11 @@
 /**
  * Latency of GET /api/indicators on the embedded profile (SQLite): N synthetic current contracts are projected
  * through the real consumer, then the endpoint is called over HTTP for a few filters, uncached (the projection
- * revision is bumped before each call, as a consumer batch would) and cached.
+ * revision is bumped before each call, as a consumer batch would) and cached. Then the same for
+ * GET /api/qualite/doublons and GET /api/secteur over every contract.
  *
  *   node -r @swc-node/register services/analytics/bench/indicators-latency.ts [N=20000] [uncachedRuns=15]
+ *   BENCH_DUPLICATES=0.02 …  also publishes that share of contracts a second time under another id (probable duplicates)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,10 +23,12 @@ import { ANALYTICS_ORM } from '../src/infrastructure/analytics.tokens';
 import { migrateAnalytics } from '../src/infrastructure/persistence/analytics-orm';
 import { ProjectionRevisionRepository } from '../src/infrastructure/persistence/projection-revision.repository';
 import { contract, profile, ref } from '../src/domain/testing/builders';
+import { seededRandom } from './prng';
 
 const N = Number(process.argv[2] ?? 20_000);
 const UNCACHED = Number(process.argv[3] ?? 15);
 const CACHED = 200;
+const DUPLICATES = Number(process.env.BENCH_DUPLICATES ?? 0);
 
 const DEPS = [
   { dep: '22', commune: '22278', epci: '200069409' },
@@ -34,8 +38,7 @@ const DEPS = [
 ];
 const CPVS = ['45233141', '45211000', '72000000', '90910000', '30192000', '34144000', '79341000', '71000000'];
 
-let seed = 42;
-const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const rnd = seededRandom(42);
 const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)];
 const siret = (prefix: string, i: number) => `${prefix}${String(i).padStart(8, '0')}00014`;
 
@@ -76,6 +79,12 @@ function dataset(): { profiles: OrganisationProfile[]; contracts: Contract[] } {
       tauxAvance: rnd() < 0.5 ? 0.3 : 0.05,
     });
   });
+  // the same award published again under another id (a buyer's second numbering), a few days later
+  const originals = contracts.filter(() => rnd() < DUPLICATES);
+  for (const c of originals) {
+    c.montant = c.montant! + 0.5; // not a round amount, as most real duplicates
+    contracts.push({ ...c, uid: `${c.uid}-BIS`, id: `${c.id}-BIS` });
+  }
   return { profiles: [...buyers, ...suppliers], contracts };
 }
 
@@ -125,16 +134,20 @@ async function main() {
     'one buyer (SIREN)': `acheteur=${profiles[0].siren}`,
   };
   const lines: string[] = [];
-  for (const [name, qs] of Object.entries(filters)) {
-    const url = `${base}/api/indicators${qs ? `?${qs}` : ''}`;
+  const urls: [string, string][] = [
+    ...Object.entries(filters).map(([name, qs]): [string, string] => [name, `${base}/api/indicators${qs ? `?${qs}` : ''}`]),
+    ['/api/qualite/doublons, all contracts', `${base}/api/qualite/doublons`],
+    ['/api/secteur, all contracts (with probable duplicates)', `${base}/api/secteur?territoire=bretagne`],
+  ];
+  for (const [name, url] of urls) {
     const uncached: number[] = [];
     let contractsCount = 0;
     for (let i = 0; i < UNCACHED; i++) {
       await new ProjectionRevisionRepository(orm.em.fork()).bump();
       const t = performance.now();
-      const body = (await (await fetch(url)).json()) as { contracts: number };
+      const body = (await (await fetch(url)).json()) as { contracts?: number; totals?: { contracts: number } };
       uncached.push(performance.now() - t);
-      contractsCount = body.contracts;
+      contractsCount = body.contracts ?? body.totals?.contracts ?? 0;
     }
     const cached: number[] = [];
     for (let i = 0; i < CACHED; i++) {
@@ -148,7 +161,7 @@ async function main() {
       `| ${name} | ${contractsCount} | ${percentile(uncached, 0.5).toFixed(0)} | ${percentile(uncached, 0.95).toFixed(0)} | ${percentile(cached, 0.5).toFixed(1)} | ${percentile(cached, 0.95).toFixed(1)} |`,
     );
   }
-  console.log(`N = ${N} contracts, ${profiles.length} profiles; projection through the consumer: ${(projectMs / 1000).toFixed(1)} s (${Math.round(N / (projectMs / 1000))} contracts/s)`);
+  console.log(`N = ${contracts.length} contracts (${contracts.length - N} published twice), ${profiles.length} profiles; projection through the consumer: ${(projectMs / 1000).toFixed(1)} s (${Math.round(N / (projectMs / 1000))} contracts/s)`);
   console.log(`Node ${process.version}, SQLite (better-sqlite3), ${UNCACHED} uncached and ${CACHED} cached calls per filter\n`);
   console.log('| filter | contracts | uncached p50 (ms) | uncached p95 (ms) | cached p50 (ms) | cached p95 (ms) |');
   console.log('|---|---|---|---|---|---|');

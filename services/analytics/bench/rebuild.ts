@@ -24,12 +24,12 @@ import { contract, profile, ref } from '../src/domain/testing/builders';
 import { createAnalyticsOrm, migrateAnalytics } from '../src/infrastructure/persistence/analytics-orm';
 import { ProjectionReadStore } from '../src/infrastructure/persistence/projection-read.store';
 import { projectionStoreSwitch } from '../src/infrastructure/persistence/projection-store-switch';
+import { seededRandom } from './prng';
 
 const N = Number(process.argv[2] ?? 20_000);
 const SUPPLIERS = 5_000;
 
-let seed = 7;
-const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const rnd = seededRandom(7);
 const siret = (prefix: string, i: number) => `${prefix}${String(i).padStart(8, '0')}00014`;
 
 async function main() {

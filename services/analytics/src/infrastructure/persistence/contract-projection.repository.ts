@@ -230,26 +230,23 @@ export class ContractProjectionRepository {
   /**
    * The filtered contracts that share buyer, CPV code and a non-round current amount (not a multiple of 100 €) with
    * another filtered contract: the only ones that can be probable duplicates (domain/probable-duplicates.ts decides).
-   * Two set-based statements: the (buyer, CPV, amount) groups of two or more, then their contracts.
+   * One set-based statement: the (buyer, CPV, amount) groups of two or more, joined back to their contracts.
    */
   async duplicateCandidates(f: AnalyticsFilters): Promise<Contract[]> {
-    const groups = (await this.filtered(f)
+    const groups = this.filtered(f)
       .select('buyer_id', 'cpv_code', 'montant')
       .whereNotNull('montant')
       .whereNotNull('cpv_code')
       .whereRaw('montant > 0 and montant <> round(montant / 100) * 100')
       .groupBy('buyer_id', 'cpv_code', 'montant')
-      .havingRaw('count(*) > 1')) as { buyer_id: string; cpv_code: string; montant: number | string }[];
-    const out: Contract[] = [];
-    // three bound values per group: stay far below SQLite's and PostgreSQL's parameter limits
-    for (const part of chunks(groups, 300)) {
-      const rows = (await this.filtered(f)
-        .select('contract_json')
-        .where((any) => part.forEach((g) => any.orWhere({ buyer_id: g.buyer_id, cpv_code: g.cpv_code, montant: num(g.montant) })))
-        .orderBy('uid')) as { contract_json: string }[];
-      for (const r of rows) out.push(JSON.parse(r.contract_json) as Contract);
-    }
-    return out;
+      .havingRaw('count(*) > 1');
+    // one statement; a row-value IN (subquery) is answered through a temporary index of the groups on both engines
+    // (a join to a derived table made SQLite scan the groups once per contract without a filter: 1.7 s at 20 k)
+    const rows = (await this.filtered(f)
+      .select('contract_json')
+      .whereIn(['buyer_id', 'cpv_code', 'montant'], groups)
+      .orderBy('uid')) as { contract_json: string }[];
+    return rows.map((r) => JSON.parse(r.contract_json) as Contract);
   }
 
   async amounts(f: AnalyticsFilters): Promise<AmountRow[]> {
