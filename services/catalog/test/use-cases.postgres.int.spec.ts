@@ -1,6 +1,7 @@
 import { inject } from 'vitest';
 import { openCatalogOrm } from '../src/infrastructure/orm/catalog-orm.config';
 import { migrateCatalog } from '../src/infrastructure/orm/migrate-catalog';
+import { contractBatchScenarios } from './contract-batch-scenarios';
 import { createScratchDatabase } from './support/scratch-postgres';
 import { catalogUseCaseScenarios } from './support/use-case-scenarios';
 
@@ -10,6 +11,20 @@ catalogUseCaseScenarios('PostgreSQL', async () => {
   const orm = await openCatalogOrm({ url: database.url });
   const result = await migrateCatalog(orm);
   expect(result.territory?.communes).toBe(35_015);
+  return {
+    orm,
+    dispose: async () => {
+      await orm.close(true);
+      await database.drop();
+    },
+  };
+});
+
+/** The same database set-up without the territory reference, which these scenarios do not read. */
+contractBatchScenarios('PostgreSQL', async () => {
+  const database = await createScratchDatabase(inject('engines').postgres.url);
+  const orm = await openCatalogOrm({ url: database.url });
+  await migrateCatalog(orm, { loadTerritory: false });
   return {
     orm,
     dispose: async () => {

@@ -1,9 +1,13 @@
 import { openCatalogOrm } from '../src/infrastructure/orm/catalog-orm.config';
 import { migrateCatalog } from '../src/infrastructure/orm/migrate-catalog';
+import { contractBatchScenarios } from './contract-batch-scenarios';
 import { catalogUseCaseScenarios } from './support/use-case-scenarios';
 
-catalogUseCaseScenarios('the embedded SQLite store (:memory:)', async () => {
+const openSqlite = async () => {
   const orm = await openCatalogOrm({ url: 'sqlite::memory:' });
   await migrateCatalog(orm, { loadTerritory: false });
   return { orm, dispose: () => orm.close(true) };
-});
+};
+
+catalogUseCaseScenarios('the embedded SQLite store (:memory:)', openSqlite);
+contractBatchScenarios('the embedded SQLite store (:memory:)', openSqlite);

@@ -4,7 +4,7 @@ import { planBatch, type SkipReason } from '../../domain/batch-plan';
 import { normaliseForSearch, type OrganisationRecord, type OrganisationRole } from '../../domain/catalog-records';
 import { projectContract, type ContractProjection, type OrganisationSighting } from '../../domain/contract-projection';
 import { classifyIdentifier } from '../../domain/identifier';
-import { insertRows, upsertRows } from '../../infrastructure/orm/bulk-write';
+import { deleteWhereIn, insertJsonRows, selectWhereIn, upsertJsonRows } from '../../infrastructure/orm/bulk-write';
 import {
   ContractEntity,
   ContractProvenanceEntity,
@@ -31,9 +31,10 @@ export interface ApplyBatchResult {
 }
 
 /**
- * Applies a batch of ContractPublished events in one transaction of the given (forked) context:
- * one query each to load processed ids, stored versions and known organisations; bulk writes for
- * the rest; the processed event ids are recorded in the same transaction.
+ * Applies a batch of ContractPublished events in one transaction of the given (forked) context, with
+ * set-based statements whose size does not depend on the batch: one query each to load processed ids,
+ * stored versions and known organisations (plain rows, nothing enters the identity map); one statement
+ * per table for the writes; the processed event ids are recorded in the same transaction.
  */
 export async function applyContractPublishedBatch(
   em: SqlEntityManager,
@@ -44,44 +45,42 @@ export async function applyContractPublishedBatch(
   return em.transactional(async (tx) => {
     const eventIds = [...new Set(events.map((e) => e.eventId))];
     const uids = [...new Set(events.map((e) => e.data.contract.uid))];
-    const processedRows = await tx.find(ProcessedEventEntity, { consumer, eventId: { $in: eventIds } }, { fields: ['eventId'] });
-    const storedRows = await tx.find(ContractEntity, { uid: { $in: uids } }, { fields: ['uid', 'aggregateVersion'] });
+    const processedRows = await selectWhereIn(tx, ProcessedEventEntity, ['eventId'], 'eventId', eventIds, { consumer });
+    const storedRows = await selectWhereIn(tx, ContractEntity, ['uid', 'aggregateVersion'], 'uid', uids);
     const plan = planBatch(
       events,
       new Set(processedRows.map((r) => r.eventId)),
       new Map(storedRows.map((r) => [r.uid, r.aggregateVersion])),
     );
-    tx.clear();
 
     const now = new Date();
     const projections = plan.toApply.map((e) => projectContract(e, now));
     await writeProjections(tx, projections, new Set(storedRows.map((r) => r.uid)));
     const newOrganisations = await registerOrganisations(tx, projections.flatMap((p) => p.organisations), now);
-    await insertRows(
+    await insertJsonRows(
       tx,
       ProcessedEventEntity,
       plan.toRecord.map((eventId) => ({ consumer, eventId, processedAt: now })),
     );
-    tx.clear();
     return { applied: projections.length, skipped: plan.skipped, newOrganisations };
   });
 }
 
 async function writeProjections(tx: SqlEntityManager, projections: ContractProjection[], stored: ReadonlySet<string>): Promise<void> {
   if (projections.length === 0) return;
-  const uids = projections.map((p) => p.contract.uid);
-  // Versions, links, acts and provenance are replaced as a whole: the event carries the full state.
-  await tx.nativeDelete(ContractVersionEntity, { contractUid: { $in: uids } });
-  await tx.nativeDelete(ContractTitulaireEntity, { contractUid: { $in: uids } });
-  await tx.nativeDelete(SubcontractingActEntity, { contractUid: { $in: uids } });
-  await tx.nativeDelete(ContractProvenanceEntity, { contractUid: { $in: uids } });
-  // New uids: plain INSERT; known uids: INSERT … ON CONFLICT DO UPDATE.
-  await insertRows(tx, ContractEntity, projections.filter((p) => !stored.has(p.contract.uid)).map((p) => p.contract));
-  await upsertRows(tx, ContractEntity, projections.filter((p) => stored.has(p.contract.uid)).map((p) => p.contract));
-  await insertRows(tx, ContractVersionEntity, projections.flatMap((p) => p.versions));
-  await insertRows(tx, ContractTitulaireEntity, projections.flatMap((p) => p.titulaires));
-  await insertRows(tx, SubcontractingActEntity, projections.flatMap((p) => p.subcontractingActs));
-  await insertRows(tx, ContractProvenanceEntity, projections.flatMap((p) => p.provenance));
+  // Versions, links, acts and provenance of a contract already stored are replaced as a whole (the
+  // event carries the full state); a contract never stored has none to delete.
+  const replaced = projections.map((p) => p.contract.uid).filter((uid) => stored.has(uid));
+  await deleteWhereIn(tx, ContractVersionEntity, 'contractUid', replaced);
+  await deleteWhereIn(tx, ContractTitulaireEntity, 'contractUid', replaced);
+  await deleteWhereIn(tx, SubcontractingActEntity, 'contractUid', replaced);
+  await deleteWhereIn(tx, ContractProvenanceEntity, 'contractUid', replaced);
+  // One INSERT … ON CONFLICT (uid) DO UPDATE for new and known contracts alike.
+  await upsertJsonRows(tx, ContractEntity, projections.map((p) => p.contract));
+  await insertJsonRows(tx, ContractVersionEntity, projections.flatMap((p) => p.versions));
+  await insertJsonRows(tx, ContractTitulaireEntity, projections.flatMap((p) => p.titulaires));
+  await insertJsonRows(tx, SubcontractingActEntity, projections.flatMap((p) => p.subcontractingActs));
+  await insertJsonRows(tx, ContractProvenanceEntity, projections.flatMap((p) => p.provenance));
 }
 
 /** Inserts organisations never seen, flags known ones with a new role; returns the new (id, role) pairs. */
@@ -94,9 +93,8 @@ async function registerOrganisations(tx: SqlEntityManager, sightings: Organisati
     entry.enrichment ??= s.enrichment;
     byId.set(s.id, entry);
   }
-  const known = await tx.find(OrganisationEntity, { id: { $in: [...byId.keys()] } }, { fields: ['id', 'isBuyer', 'isSupplier', 'enrichment'] });
+  const known = await selectWhereIn(tx, OrganisationEntity, ['id', 'isBuyer', 'isSupplier'], 'id', [...byId.keys()]);
   const knownById = new Map(known.map((o) => [o.id, o]));
-  tx.clear();
 
   const fresh: OrganisationRecord[] = [];
   const result: OrganisationToResolve[] = [];
@@ -144,7 +142,7 @@ async function registerOrganisations(tx: SqlEntityManager, sightings: Organisati
       result.push({ id, role: 'supplier' });
     }
   }
-  await insertRows(tx, OrganisationEntity, fresh);
+  await insertJsonRows(tx, OrganisationEntity, fresh);
   if (becameBuyer.length) await tx.nativeUpdate(OrganisationEntity, { id: { $in: becameBuyer } }, { isBuyer: true });
   if (becameSupplier.length) await tx.nativeUpdate(OrganisationEntity, { id: { $in: becameSupplier } }, { isSupplier: true });
   return result;
