@@ -506,6 +506,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface (Chromium)', () => {
           unusableAmounts?: number;
           invalidIdentifiers?: number;
           duplicatesAcrossSources?: number;
+          probableDuplicates?: number;
           flags?: Record<string, number>;
           grades?: Grade[];
           distribution?: Record<string, number>;
@@ -523,6 +524,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface (Chromium)', () => {
       expect(figures).toContain(`Marchés dans le périmètre\n${n(r.contracts)}`);
       expect(figures).toContain(`Marchés avec une anomalie\n${norm(pct.format(dq.byCount.value!))}`);
       expect(figures).toContain(`Doublons entre sources\n${n(dq.details!.duplicatesAcrossSources!)}`);
+      expect(figures).toContain(`Doublons probables\n${n(dq.details!.probableDuplicates!)}`);
       expect(figures).toContain(`Montants inutilisables\n${n(dq.details!.unusableAmounts!)}`);
       expect(figures).toContain(`Identifiants invalides\n${n(dq.details!.invalidIdentifiers!)}`);
 
@@ -585,6 +587,8 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface (Chromium)', () => {
     type Duplicates = { groups: number; contracts: number; excessAmount: number; items: { acheteurNom: string; copies: { uid: string; id: string }[] }[] };
     const duplicates = await api<Duplicates>('/api/qualite/doublons');
     expect(duplicates.groups).toBeGreaterThan(0);
+    // the data-quality indicator counts the same copies
+    expect(all.indicators.find((i) => i.key === 'data-quality')!.details!.probableDuplicates).toBe(duplicates.contracts);
     const dupRegion = region(page, 'Doublons probables');
     expect(norm(await dupRegion.locator('p.selection').innerText())).toBe(
       norm(`${n(duplicates.groups)} groupe${duplicates.groups > 1 ? 's' : ''} de doublons probables (${n(duplicates.contracts)} marchés) : ${eur.format(duplicates.excessAmount)} comptés en trop dans les montants attribués.`),

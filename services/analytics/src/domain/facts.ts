@@ -138,6 +138,11 @@ export interface ContractFacts {
   flags: QualityFlagCode[];
   /** Distinct provenance sources the contract was read from (several = duplicate across sources). */
   sources: string[];
+  /**
+   * Part of a group of probable duplicates among the contracts loaded with it (the same award published under two
+   * ids, domain/probable-duplicates.ts). Set by the loader, which sees the other copies; false from `toFacts`.
+   */
+  probableDuplicate: boolean;
   coContractorRule: CoContractorRule;
   titulaires: SupplierFacts[];
 }
@@ -354,6 +359,7 @@ export function toFacts(contract: Contract, profiles: ProfileLookup, options: To
     },
     flags: [...new Set(contract.flags.map((f) => f.code))],
     sources: [...new Set(contract.provenance.map((p) => p.source))],
+    probableDuplicate: false,
     coContractorRule: rule,
     titulaires,
   };

@@ -1,5 +1,5 @@
 import type { Contract, OrganisationProfile } from '@observatoire/contracts';
-import { toFacts, yearsBefore, type ContractFacts, type ExpectedBuyerYear } from '../../domain';
+import { probableDuplicateGroups, toFacts, yearsBefore, type ContractFacts, type ExpectedBuyerYear } from '../../domain';
 import { coContractorRuleOf, filtersKey, type AnalyticsFilters } from './analytics-filters';
 import { buildExpectedBuyerYears, expectedBuyerYearsApply } from './expected-buyer-years';
 import type { ProjectionReadPort } from './projection-read.port';
@@ -78,7 +78,12 @@ export class FactsLoader {
     const contracts = await this.store.contracts(filters);
     const profiles = await this.store.profiles(partiesOf(contracts));
     const lookup = (id: string) => profiles.get(id);
-    const facts = contracts.map((c) => toFacts(c, lookup, { coContractorRule: rule }));
+    // probable duplicates among the selected contracts (both copies must match the filters, as /api/qualite/doublons)
+    const duplicated = new Set(probableDuplicateGroups(contracts).flatMap((g) => g.copies.map((c) => c.uid)));
+    const facts = contracts.map((c) => {
+      const f = toFacts(c, lookup, { coContractorRule: rule });
+      return duplicated.has(c.uid) ? { ...f, probableDuplicate: true } : f;
+    });
 
     const dates = facts.map((f) => f.dateNotification).filter((d): d is string => d != null).sort();
     let history: ContractFacts[] = [];

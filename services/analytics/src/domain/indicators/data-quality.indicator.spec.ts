@@ -9,10 +9,12 @@ describe('data-quality flags', () => {
     fact({ suppliers: [{ idStatus: 'invalid', id: '00001' }] }),
     fact({ suppliers: [{ idStatus: 'other-scheme', foreign: true }] }), // a foreign VAT number is no error
     fact({ sources: ['megalis', 'pes-dgfip'] }),
+    fact({ probableDuplicate: true }), // the same award published under two ids: both copies count
+    fact({ probableDuplicate: true }),
   ];
 
-  it('gives the share of contracts with an unusable amount, an invalid identifier or a cross-source duplicate', () => {
-    expect(dataQualityIndicator(facts).byCount).toEqual({ numerator: 4, denominator: 6, value: 4 / 6, unknown: 0, unknownShare: 0 });
+  it('gives the share of contracts with an unusable amount, an invalid identifier, a cross-source duplicate or a probable duplicate', () => {
+    expect(dataQualityIndicator(facts).byCount).toEqual({ numerator: 6, denominator: 8, value: 6 / 8, unknown: 0, unknownShare: 0 });
   });
 
   it('counts each problem and each flag code', () => {
@@ -20,6 +22,7 @@ describe('data-quality flags', () => {
       unusableAmounts: 1,
       invalidIdentifiers: 2,
       duplicatesAcrossSources: 1,
+      probableDuplicates: 2,
       flags: { AMOUNT_UNUSABLE: 1 },
     });
     expect(dataQualityIndicator(facts).excludedUnusableAmounts).toBe(1);

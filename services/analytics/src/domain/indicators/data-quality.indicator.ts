@@ -9,6 +9,8 @@ export interface DataQualityDetails {
   invalidIdentifiers: number;
   /** Contracts received from more than one source (platform, PES, API…) and merged. */
   duplicatesAcrossSources: number;
+  /** Contracts in a group of probable duplicates: the same award published under two ids (every copy counts). */
+  probableDuplicates: number;
   /** Every quality flag code seen, with the number of contracts carrying it. */
   flags: Partial<Record<QualityFlagCode, number>>;
 }
@@ -23,12 +25,13 @@ export function hasInvalidIdentifier(f: ContractFacts): boolean {
 }
 
 /**
- * 13. Data quality: contracts with at least one of the three problems (unusable amount, invalid identifier,
- * duplicate across sources) ÷ all contracts. Nothing is unknown here: byCount only; each problem in details.
+ * 13. Data quality: contracts with at least one of the problems (unusable amount, invalid identifier, duplicate
+ * across sources, probable duplicate under another id) ÷ all contracts. Nothing is unknown here: byCount only;
+ * each problem in details.
  */
 export function dataQualityIndicator(facts: readonly ContractFacts[]): IndicatorValue<DataQualityDetails> {
   const acc = new CountAndAmount();
-  const details: DataQualityDetails = { unusableAmounts: 0, invalidIdentifiers: 0, duplicatesAcrossSources: 0, flags: {} };
+  const details: DataQualityDetails = { unusableAmounts: 0, invalidIdentifiers: 0, duplicatesAcrossSources: 0, probableDuplicates: 0, flags: {} };
   for (const f of facts) {
     const unusable = f.amount == null;
     const invalid = hasInvalidIdentifier(f);
@@ -36,8 +39,9 @@ export function dataQualityIndicator(facts: readonly ContractFacts[]): Indicator
     if (unusable) details.unusableAmounts += 1;
     if (invalid) details.invalidIdentifiers += 1;
     if (duplicate) details.duplicatesAcrossSources += 1;
+    if (f.probableDuplicate) details.probableDuplicates += 1;
     for (const code of f.flags) details.flags[code] = (details.flags[code] ?? 0) + 1;
-    acc.contract(f, unusable || invalid || duplicate ? 'yes' : 'no');
+    acc.contract(f, unusable || invalid || duplicate || f.probableDuplicate ? 'yes' : 'no');
   }
   return {
     key: 'data-quality',

@@ -151,6 +151,7 @@ export function fact(overrides: Partial<ContractFacts> & { suppliers?: Partial<S
     keyFields: { ...ALL_KEY_FIELDS },
     flags: [],
     sources: ['megalis'],
+    probableDuplicate: false,
     coContractorRule: rule,
     titulaires: list.map((s, i) => supplier({ share: shares[i], ...s })),
     ...rest,

@@ -53,6 +53,14 @@ describe('GET /api/qualite/doublons', () => {
     expect(sector.probableDuplicates.excessAmount).toBeLessThan(sector.totals.amount);
   });
 
+  it('counts every copy of a probable duplicate as an anomaly of the data-quality indicator', async () => {
+    const expected = probableDuplicateGroups(contracts.filter((c) => c.acheteur.id === QUIMPERLE));
+    const r = (await t.http().get(`/api/indicators?acheteur=${QUIMPERLE}`).expect(200)).body;
+    const dq = r.indicators.find((i: { key: string }) => i.key === 'data-quality');
+    expect(dq.details.probableDuplicates).toBe(expected.reduce((n, g) => n + g.copies.length, 0));
+    expect(dq.byCount.numerator).toBeGreaterThanOrEqual(dq.details.probableDuplicates);
+  });
+
   it('refuses an unknown parameter with 400 INVALID_PARAMETER', async () => {
     const res = await t.http().get('/api/qualite/doublons?seuil=3').expect(400);
     expect(res.body.code).toBe('INVALID_PARAMETER');

@@ -81,8 +81,9 @@ function keyFiguresView(r, dq) {
   return [
     figures([
       { label: 'Marchés dans le périmètre', value: integer(r.contracts) },
-      { label: 'Marchés avec une anomalie', value: percent(dq.byCount.value), note: `${plural(dq.byCount.numerator, 'marché', 'marchés')} : montant inutilisable, identifiant invalide ou doublon entre sources` },
+      { label: 'Marchés avec une anomalie', value: percent(dq.byCount.value), note: `${plural(dq.byCount.numerator, 'marché', 'marchés')} : montant inutilisable, identifiant invalide, doublon entre sources ou doublon probable` },
       { label: 'Doublons entre sources', value: integer(d.duplicatesAcrossSources), note: 'marchés reçus de plusieurs sources, fusionnés' },
+      { label: 'Doublons probables', value: integer(d.probableDuplicates), note: 'marchés publiés deux fois sous deux identifiants (copies comprises)' },
       { label: 'Montants inutilisables', value: integer(d.unusableAmounts), note: 'comptés, jamais additionnés' },
       { label: 'Identifiants invalides', value: integer(d.invalidIdentifiers), note: 'acheteur ou titulaire' },
     ]),
