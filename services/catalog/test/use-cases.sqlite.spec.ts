@@ -1,6 +1,6 @@
 import { openCatalogOrm } from '../src/infrastructure/orm/catalog-orm.config';
 import { migrateCatalog } from '../src/infrastructure/orm/migrate-catalog';
-import { contractBatchScenarios } from './contract-batch-scenarios';
+import { contractBatchScenarios } from './support/contract-batch-scenarios';
 import { catalogUseCaseScenarios } from './support/use-case-scenarios';
 
 const openSqlite = async () => {

@@ -1,5 +1,3 @@
-import type { MikroORM } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/knex';
 import * as path from 'node:path';
 import { applyContractPublishedBatch } from '../../src/application/apply-contract-published-batch/apply-contract-published-batch';
 import { importSireneStock } from '../../src/application/import-sirene-stock/import-sirene-stock';
@@ -13,6 +11,7 @@ import { SireneStockSource } from '../../src/infrastructure/sirene/sirene-stock.
 import { defaultTerritoryReference } from '../../src/infrastructure/territory/territory-reference';
 import { aContract, contractPublished, org } from './contract-events';
 import { startFakeRechercheEntreprises, type FakeApi } from './fake-recherche-entreprises';
+import { freshStorePerTest, type OpenStore } from './fresh-store';
 
 export const SIRENE_FIXTURES = path.resolve(__dirname, '../fixtures/sirene');
 
@@ -20,18 +19,9 @@ export const SIRENE_FIXTURES = path.resolve(__dirname, '../fixtures/sirene');
  * The catalog's use-case behaviours, run against each store (SQLite embedded, PostgreSQL).
  * `open` returns a freshly migrated, empty ORM for each test.
  */
-export function catalogUseCaseScenarios(store: string, open: () => Promise<{ orm: MikroORM; dispose: () => Promise<void> }>): void {
+export function catalogUseCaseScenarios(store: string, open: OpenStore): void {
   describe(`catalog use cases on ${store}`, () => {
-    let orm: MikroORM;
-    let dispose: () => Promise<void>;
-    const em = () => orm.em.fork() as SqlEntityManager;
-
-    beforeEach(async () => {
-      ({ orm, dispose } = await open());
-    });
-    afterEach(async () => {
-      await dispose();
-    });
+    const { orm: ormOf, em } = freshStorePerTest(open);
 
     it('delivered twice, changed once', async () => {
       const event = contractPublished(aContract(), 1);
@@ -92,7 +82,7 @@ export function catalogUseCaseScenarios(store: string, open: () => Promise<{ orm
       beforeEach(async () => {
         fake = await startFakeRechercheEntreprises();
         await importSireneStock({
-          orm,
+          orm: ormOf(),
           unitesLegales: path.join(SIRENE_FIXTURES, 'StockUniteLegale_extract.csv'),
           etablissements: path.join(SIRENE_FIXTURES, 'StockEtablissement_extract.csv'),
           batchSize: 2,

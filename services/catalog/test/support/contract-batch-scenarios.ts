@@ -1,7 +1,5 @@
-import type { MikroORM } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Contract } from '@observatoire/contracts';
-import { applyContractPublishedBatch } from '../src/application/apply-contract-published-batch/apply-contract-published-batch';
+import { applyContractPublishedBatch } from '../../src/application/apply-contract-published-batch/apply-contract-published-batch';
 import {
   ContractEntity,
   ContractProvenanceEntity,
@@ -10,26 +8,18 @@ import {
   OrganisationEntity,
   ProcessedEventEntity,
   SubcontractingActEntity,
-} from '../src/infrastructure/orm/entities';
-import { aContract, contractPublished, org } from './support/contract-events';
+} from '../../src/infrastructure/orm/entities';
+import { aContract, contractPublished, org } from './contract-events';
+import { freshStorePerTest, type OpenStore } from './fresh-store';
 
 /**
  * How a ContractPublished batch lands in the tables (replacement of a stored contract's rows, batches
  * mixing new and stored contracts, roles of known organisations, values read back through the ORM),
  * run against each store. `open` returns a freshly migrated, empty ORM for each test.
  */
-export function contractBatchScenarios(store: string, open: () => Promise<{ orm: MikroORM; dispose: () => Promise<void> }>): void {
+export function contractBatchScenarios(store: string, open: OpenStore): void {
   describe(`ContractPublished batches on ${store}`, () => {
-    let orm: MikroORM;
-    let dispose: () => Promise<void>;
-    const em = () => orm.em.fork() as SqlEntityManager;
-
-    beforeEach(async () => {
-      ({ orm, dispose } = await open());
-    });
-    afterEach(async () => {
-      await dispose();
-    });
+    const { em } = freshStorePerTest(open);
 
     const lead = org('44306184100047');
     const partner = org('52345678800011');
