@@ -46,7 +46,7 @@ export async function render(main, ctx) {
   const quarantine = h('div');
   main.append(
     h('h1', null, 'Qualité des données'),
-    h('p', { class: 'lead' }, 'Chaque fichier DECP est contrôlé à la lecture. Un enregistrement exploitable est accepté, avec des signalements si des valeurs ont été corrigées ou écartées ; un enregistrement inexploitable (sans acheteur, sans identifiant…) est mis en quarantaine et listé ici. Les doublons exacts sont comptés à part ; un marché reçu de plusieurs sources est fusionné et compté comme doublon entre sources.'),
+    h('p', { class: 'lead' }, 'Chaque fichier DECP est contrôlé à la lecture. Un enregistrement exploitable est accepté, avec des signalements si des valeurs ont été corrigées ou écartées ; un enregistrement inexploitable (sans acheteur, sans identifiant…) est mis en quarantaine et listé ici. Les doublons exacts sont comptés à part ; un marché reçu de plusieurs sources est fusionné et compté comme doublon entre sources ; un même marché publié sous deux identifiants est signalé comme doublon probable.'),
     filterForm(ctx, [field('Territoire de l’acheteur', territorySelect('territoire', filters.territoire || '')), field('Année de notification', yearSelect('annee', filters.annee || ''))], { label: 'Périmètre des marchés' }),
     h('p', { class: 'selection' }, h('strong', null, 'Périmètre : '), `${territoryLabel(filters.territoire)}, ${filters.annee ? `marchés notifiés en ${filters.annee}` : 'toutes années'}`),
     h('p', { class: 'hint' }, 'Le territoire et l’année s’appliquent aux chiffres clés, aux notes de publication et aux signalements. La fraîcheur des sources, les flux, les chargements et la quarantaine portent sur toutes les données reçues.'),
