@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { Contract } from '@observatoire/contracts';
 import { countedAsSpend, DUPLICATE_WINDOW_DAYS, probableDuplicateGroups } from './probable-duplicates';
 import { contract, ref } from './testing/builders';
@@ -79,5 +80,51 @@ describe('probableDuplicateGroups', () => {
     expect(countedAsSpend(award('A'))).toBe(true);
     expect(countedAsSpend(award('A', { techniques: ['Accord-cadre'] }))).toBe(false);
     expect(countedAsSpend(award('A', { montant: 1e17, montantUtilisable: false }))).toBe(false);
+  });
+
+  it('finds the same groups whatever order the contracts come in, each a real pair or more under the rule (property)', () => {
+    const contractArb = fc.record({
+      buyer: fc.constantFrom(QUIMPERLE, '21290197900121'),
+      cpv: fc.constantFrom('45212320', '45233140'),
+      montant: fc.constantFrom(985_008.19, 40_000, 1_234.56, null),
+      titulaire: fc.constantFrom('31974842200064', '31974842200114', '34862985800062'),
+      day: fc.option(fc.constantFrom(0, 3, 200), { freq: 5 }), // same days, a gap beyond the window, undated
+    });
+    fc.assert(
+      fc.property(fc.array(contractArb, { minLength: 0, maxLength: 12 }), fc.nat(), (rows, seed) => {
+        const contracts = rows.map((r, i) =>
+          award(`P${i}`, {
+            acheteur: ref(r.buyer),
+            uid: `${r.buyer}P${i}`,
+            codeCPV: r.cpv,
+            montant: r.montant,
+            titulaires: [ref(r.titulaire)],
+            dateNotification: r.day === null ? null : new Date(Date.UTC(2024, 0, 1) + r.day * 86_400_000).toISOString().slice(0, 10),
+          }),
+        );
+        // a seeded Fisher–Yates shuffle
+        const shuffled = [...contracts];
+        let state = seed >>> 0;
+        for (let i = shuffled.length - 1; i > 0; i--) {
+          state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+          const j = state % (i + 1);
+          [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+        }
+        const groups = probableDuplicateGroups(contracts);
+        expect(probableDuplicateGroups(shuffled)).toEqual(groups);
+        for (const g of groups) {
+          const copies = g.copies.map((c) => contracts.find((x) => x.uid === c.uid)!);
+          expect(new Set(copies.map((c) => c.uid)).size).toBe(copies.length);
+          expect(copies.length).toBeGreaterThanOrEqual(2);
+          expect(new Set(copies.map((c) => `${c.acheteur.id}|${c.codeCPV}|${c.montant}|${c.titulaires[0].id.slice(0, 9)}`)).size).toBe(1);
+          expect(Math.round(g.montant * 100) % 10_000).not.toBe(0);
+          expect(g.excessAmount).toBeCloseTo(g.montant * (copies.length - 1), 6);
+        }
+        // no contract in two groups
+        const all = groups.flatMap((g) => g.copies.map((c) => c.uid));
+        expect(new Set(all).size).toBe(all.length);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
