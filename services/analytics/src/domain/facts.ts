@@ -147,6 +147,11 @@ export interface ContractFacts {
   titulaires: SupplierFacts[];
 }
 
+/** An accord-cadre: its montant is a maximum, not a spend (technique `Accord-cadre`, any spelling). */
+export function isFrameworkAgreement(contract: Pick<Contract, 'techniques'>): boolean {
+  return contract.techniques.some((t) => sameLabel(t, 'Accord-cadre'));
+}
+
 export type ProfileLookup = (id: string) => OrganisationProfile | undefined;
 
 export interface ToFactsOptions {
@@ -335,7 +340,7 @@ export function toFacts(contract: Contract, profiles: ProfileLookup, options: To
     amount,
     amountStatus: status,
     techniques: [...contract.techniques],
-    frameworkAgreement: contract.techniques.some((t) => sameLabel(t, 'Accord-cadre')),
+    frameworkAgreement: isFrameworkAgreement(contract),
     offresRecues: contract.offresRecues,
     attributionAvance: tristate(contract.attributionAvance),
     tauxAvance: taux != null && taux > 0 && taux <= 1 ? taux : null,

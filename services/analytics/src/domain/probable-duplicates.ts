@@ -1,5 +1,5 @@
 import type { Contract } from '@observatoire/contracts';
-import { sameLabel } from './text';
+import { isFrameworkAgreement } from './facts';
 
 /**
  * Probable duplicates: one contract published twice under two ids.
@@ -23,7 +23,7 @@ import { sameLabel } from './text';
  * probable duplicates among these are what such a total counts twice.
  */
 export function countedAsSpend(c: Contract): boolean {
-  return c.montantUtilisable && !c.techniques.some((t) => sameLabel(t, 'Accord-cadre'));
+  return c.montantUtilisable && !isFrameworkAgreement(c);
 }
 
 /** Longest gap between the notification dates of two copies of one award. */
@@ -131,4 +131,20 @@ export function probableDuplicateGroups(contracts: readonly Contract[]): Probabl
     }
   }
   return groups.sort((a, b) => b.excessAmount - a.excessAmount || a.acheteurId.localeCompare(b.acheteurId) || a.copies[0].uid.localeCompare(b.copies[0].uid));
+}
+
+export interface ProbableDuplicatesSummary {
+  groups: number;
+  /** Contracts in the groups, every copy included. */
+  contracts: number;
+  /** Σ excessAmount, to the cent. */
+  excessAmount: number;
+}
+
+export function summariseProbableDuplicates(groups: readonly ProbableDuplicateGroup[]): ProbableDuplicatesSummary {
+  return {
+    groups: groups.length,
+    contracts: groups.reduce((n, g) => n + g.copies.length, 0),
+    excessAmount: Math.round(groups.reduce((s, g) => s + g.excessAmount, 0) * 100) / 100,
+  };
 }

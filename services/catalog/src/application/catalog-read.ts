@@ -25,6 +25,20 @@ export async function organisationViews(em: SqlEntityManager, ids: readonly stri
   );
 }
 
+/**
+ * The view that names each company: of its establishments (SIRET order), the first one with a name. A company
+ * (SIREN) is no organisation of its own, its establishments are.
+ */
+export async function companyNameViews(em: SqlEntityManager, establishments: readonly { company: string; establishment: string }[]): Promise<Map<string, OrganisationView>> {
+  const views = await organisationViews(em, establishments.map((e) => e.establishment));
+  const named = new Map<string, OrganisationView>();
+  for (const e of [...establishments].sort((a, b) => a.establishment.localeCompare(b.establishment))) {
+    const view = views.get(e.establishment);
+    if (view?.nom && !named.has(e.company)) named.set(e.company, view);
+  }
+  return named;
+}
+
 export function pendingView(id: string): OrganisationView {
   return { id, status: 'pending', nom: null, isBuyer: false, isSupplier: false, profile: null };
 }

@@ -1,4 +1,4 @@
-import { DUPLICATE_WINDOW_DAYS, probableDuplicateGroups, type ProbableDuplicateGroup } from '../../domain';
+import { DUPLICATE_WINDOW_DAYS, probableDuplicateGroups, summariseProbableDuplicates, type ProbableDuplicateGroup, type ProbableDuplicatesSummary } from '../../domain';
 import { describeFilters, filtersKey, type AnalyticsFilters } from '../shared/analytics-filters';
 import type { ProjectionReadPort } from '../shared/projection-read.port';
 import type { QueryCache } from '../shared/query-cache';
@@ -6,16 +6,11 @@ import type { QueryCache } from '../shared/query-cache';
 /** Groups returned at most (largest amount counted twice first); the totals always cover every group. */
 export const MAX_DUPLICATE_GROUPS = 500;
 
-export interface ProbableDuplicatesResult {
+/** `groups`, `contracts` and `excessAmount` (Σ montant × (copies − 1)) cover every group found, `items` the first 500. */
+export interface ProbableDuplicatesResult extends ProbableDuplicatesSummary {
   filters: Record<string, string | number>;
   /** The rule, in words, as the page shows it. */
   rule: { sameBuyer: true; sameCpvCode: true; sameAmountToTheCent: true; roundAmountsExcluded: 'multiple de 100 €'; sameTitulaireCompanies: 'SIREN'; windowDays: number };
-  /** Every group found among the filtered contracts. */
-  groups: number;
-  /** Contracts in those groups (copies included). */
-  contracts: number;
-  /** Σ montant × (copies − 1): what summing every copy adds to the real awards. */
-  excessAmount: number;
   items: ProbableDuplicateGroup[];
 }
 
@@ -35,9 +30,7 @@ export class GetProbableDuplicatesHandler {
       return {
         filters: describeFilters(filters),
         rule: { sameBuyer: true, sameCpvCode: true, sameAmountToTheCent: true, roundAmountsExcluded: 'multiple de 100 €', sameTitulaireCompanies: 'SIREN', windowDays: DUPLICATE_WINDOW_DAYS },
-        groups: groups.length,
-        contracts: groups.reduce((n, g) => n + g.copies.length, 0),
-        excessAmount: Math.round(groups.reduce((s, g) => s + g.excessAmount, 0) * 100) / 100,
+        ...summariseProbableDuplicates(groups),
         items: groups.slice(0, MAX_DUPLICATE_GROUPS),
       };
     });

@@ -1,4 +1,4 @@
-import { countedAsSpend, DEFAULT_NAF_CPV_RULE, describeNafCpvRule, probableDuplicateGroups, type NafCpvMapping, type NafCpvRule, type NafQuery } from '../../domain';
+import { countedAsSpend, DEFAULT_NAF_CPV_RULE, describeNafCpvRule, probableDuplicateGroups, summariseProbableDuplicates, type NafCpvMapping, type NafCpvRule, type NafQuery, type ProbableDuplicatesSummary } from '../../domain';
 import type { MapNafToCpvHandler } from '../map-naf-to-cpv/map-naf-to-cpv.handler';
 import { describeFilters, filtersKey, type AnalyticsFilters } from '../shared/analytics-filters';
 import type { ProjectionReadPort, SectorBuyer, SectorTotals, SectorYear } from '../shared/projection-read.port';
@@ -47,7 +47,7 @@ export interface SectorOverview {
    * Probable duplicates (one award published under two ids, services/analytics/docs/api.md §10) among the contracts
    * `totals.amount` sums: `excessAmount` is what that total counts twice. Shown, not subtracted.
    */
-  probableDuplicates: { groups: number; contracts: number; excessAmount: number };
+  probableDuplicates: ProbableDuplicatesSummary;
   /** Only for a sector given by NAF code (`naf=`): the mapping used. */
   secteur?: SectorByNaf;
 }
@@ -86,15 +86,11 @@ export class GetSectorOverviewHandler {
         await this.store.topBuyers(scope, limit),
         await this.store.latestContracts(scope, limit),
       ];
-      const duplicates = probableDuplicateGroups((await this.store.duplicateCandidates(scope)).filter(countedAsSpend));
+      const duplicates = summariseProbableDuplicates(probableDuplicateGroups((await this.store.duplicateCandidates(scope)).filter(countedAsSpend)));
       return {
         filters: mapping ? { ...describeFilters(filters), naf: mapping.naf.code } : describeFilters(filters),
         totals,
-        probableDuplicates: {
-          groups: duplicates.length,
-          contracts: duplicates.reduce((n, g) => n + g.copies.length, 0),
-          excessAmount: Math.round(duplicates.reduce((s, g) => s + g.excessAmount, 0) * 100) / 100,
-        },
+        probableDuplicates: duplicates,
         byYear,
         topBuyers,
         latestContracts: latest.map((c) => ({

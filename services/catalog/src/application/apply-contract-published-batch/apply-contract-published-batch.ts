@@ -4,7 +4,7 @@ import { planBatch, type SkipReason } from '../../domain/batch-plan';
 import { normaliseForSearch, type OrganisationRecord, type OrganisationRole } from '../../domain/catalog-records';
 import { projectContract, type ContractProjection, type OrganisationSighting } from '../../domain/contract-projection';
 import { classifyIdentifier } from '../../domain/identifier';
-import { deleteWhereIn, insertJsonRows, selectWhereIn, upsertJsonRows } from '../../infrastructure/orm/bulk-write';
+import { deleteWhereIn, insertRows, selectWhereIn, upsertRows } from '../../infrastructure/orm/bulk-write';
 import {
   ContractEntity,
   ContractProvenanceEntity,
@@ -57,7 +57,7 @@ export async function applyContractPublishedBatch(
     const projections = plan.toApply.map((e) => projectContract(e, now));
     await writeProjections(tx, projections, new Set(storedRows.map((r) => r.uid)));
     const newOrganisations = await registerOrganisations(tx, projections.flatMap((p) => p.organisations), now);
-    await insertJsonRows(
+    await insertRows(
       tx,
       ProcessedEventEntity,
       plan.toRecord.map((eventId) => ({ consumer, eventId, processedAt: now })),
@@ -76,11 +76,11 @@ async function writeProjections(tx: SqlEntityManager, projections: ContractProje
   await deleteWhereIn(tx, SubcontractingActEntity, 'contractUid', replaced);
   await deleteWhereIn(tx, ContractProvenanceEntity, 'contractUid', replaced);
   // One INSERT … ON CONFLICT (uid) DO UPDATE for new and known contracts alike.
-  await upsertJsonRows(tx, ContractEntity, projections.map((p) => p.contract));
-  await insertJsonRows(tx, ContractVersionEntity, projections.flatMap((p) => p.versions));
-  await insertJsonRows(tx, ContractTitulaireEntity, projections.flatMap((p) => p.titulaires));
-  await insertJsonRows(tx, SubcontractingActEntity, projections.flatMap((p) => p.subcontractingActs));
-  await insertJsonRows(tx, ContractProvenanceEntity, projections.flatMap((p) => p.provenance));
+  await upsertRows(tx, ContractEntity, projections.map((p) => p.contract));
+  await insertRows(tx, ContractVersionEntity, projections.flatMap((p) => p.versions));
+  await insertRows(tx, ContractTitulaireEntity, projections.flatMap((p) => p.titulaires));
+  await insertRows(tx, SubcontractingActEntity, projections.flatMap((p) => p.subcontractingActs));
+  await insertRows(tx, ContractProvenanceEntity, projections.flatMap((p) => p.provenance));
 }
 
 /** Inserts organisations never seen, flags known ones with a new role; returns the new (id, role) pairs. */
@@ -142,7 +142,7 @@ async function registerOrganisations(tx: SqlEntityManager, sightings: Organisati
       result.push({ id, role: 'supplier' });
     }
   }
-  await insertJsonRows(tx, OrganisationEntity, fresh);
+  await insertRows(tx, OrganisationEntity, fresh);
   if (becameBuyer.length) await tx.nativeUpdate(OrganisationEntity, { id: { $in: becameBuyer } }, { isBuyer: true });
   if (becameSupplier.length) await tx.nativeUpdate(OrganisationEntity, { id: { $in: becameSupplier } }, { isSupplier: true });
   return result;

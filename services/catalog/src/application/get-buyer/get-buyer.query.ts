@@ -1,6 +1,7 @@
 import type { Knex, SqlEntityManager } from '@mikro-orm/knex';
 import { InvalidParameterError, NotFoundError } from '../../domain/catalog.errors';
 import {
+  companyNameViews,
   CONTRACT_SUMMARY_COLUMNS,
   EVEN_SPLIT_AMOUNT_SQL,
   organisationViews,
@@ -63,16 +64,11 @@ export async function getBuyer(em: SqlEntityManager, id: string, limits = { top:
   // A company's name: that of its first establishment (by SIRET) that has one.
   const companies = top.map((r: Record<string, unknown>) => String(r.company));
   const establishments = companies.length
-    ? ((await ofBuyer(knex('contract_titulaire as t').join('contract as c', 'c.uid', 't.contract_uid').distinct(knex.raw(`${company} as company`), 't.titulaire_id'))
-        .whereIn(knex.raw(company) as unknown as string, companies)
-        .orderBy('t.titulaire_id')) as { company: string; titulaire_id: string }[])
+    ? ((await ofBuyer(
+        knex('contract_titulaire as t').join('contract as c', 'c.uid', 't.contract_uid').distinct(knex.raw(`${company} as company`), 't.titulaire_id'),
+      ).whereIn(knex.raw(company) as unknown as string, companies)) as { company: string; titulaire_id: string }[])
     : [];
-  const supplierViews = await organisationViews(em, establishments.map((e) => e.titulaire_id));
-  const nameOf = new Map<string, string>();
-  for (const e of establishments) {
-    const nom = supplierViews.get(e.titulaire_id)?.nom;
-    if (nom && !nameOf.has(e.company)) nameOf.set(e.company, nom);
-  }
+  const names = await companyNameViews(em, establishments.map((e) => ({ company: e.company, establishment: e.titulaire_id })));
 
   return {
     id,
@@ -87,7 +83,7 @@ export async function getBuyer(em: SqlEntityManager, id: string, limits = { top:
     })),
     topSuppliers: top.map((r: Record<string, unknown>) => ({
       id: String(r.company),
-      nom: nameOf.get(String(r.company)) ?? null,
+      nom: names.get(String(r.company))?.nom ?? null,
       contracts: toNumber(r.contracts),
       montant: toNumber(r.montant),
       establishments: toNumber(r.establishments),

@@ -1,6 +1,7 @@
 import type { Knex, SqlEntityManager } from '@mikro-orm/knex';
 import { NotFoundError } from '../../domain/catalog.errors';
 import {
+  companyNameViews,
   CONTRACT_SUMMARY_COLUMNS,
   EVEN_SPLIT_AMOUNT_SQL,
   organisationViews,
@@ -46,15 +47,13 @@ export async function getSupplier(em: SqlEntityManager, id: string, limits = { c
     .orderBy([{ column: 'montant', order: 'desc' }, { column: 'c.acheteur_id', order: 'asc' }])
     .limit(limits.buyers);
   const buyerViews = await organisationViews(em, buyers.map((b: Record<string, unknown>) => String(b.acheteur_id)));
-  // A company (SIREN) is not an organisation of its own: its establishments are. It is named after the first one
-  // (by SIRET) that has a name.
+  // A company (SIREN) is named after its first named establishment (companyNameViews).
   let identity = views.get(id) ?? pendingView(id);
   let establishments: string[] | undefined;
   if (scope === 'siren') {
     establishments = ((await won(knex('contract_titulaire as t').distinct('t.titulaire_id')).orderBy('t.titulaire_id')) as { titulaire_id: string }[]).map((r) => r.titulaire_id);
     if (!identity.nom) {
-      const siteViews = await organisationViews(em, establishments);
-      const named = establishments.map((e) => siteViews.get(e)).find((v) => v?.nom);
+      const named = (await companyNameViews(em, establishments.map((e) => ({ company: id, establishment: e })))).get(id);
       if (named) identity = { ...identity, status: named.status, nom: named.nom, isSupplier: true };
     }
   }

@@ -1,45 +1,14 @@
 import { JsonType, type EntityMetadata, type EntitySchema } from '@mikro-orm/core';
 import { BaseSqlitePlatform, type Knex, type SqlEntityManager } from '@mikro-orm/knex';
 
-/** SQLite binds at most 32,766 parameters per statement, PostgreSQL 65,535: stay under both. */
-const MAX_PARAMETERS = 30_000;
-/** knex writes SQLite multi-row inserts as `SELECT … UNION ALL …`: at most 500 compound terms. */
-const SQLITE_MAX_ROWS = 500;
-
-export function rowsPerStatement(em: SqlEntityManager, schema: EntitySchema<object>): number {
-  const columns = Object.keys(schema.meta.properties).length;
-  const byParameters = Math.max(1, Math.floor(MAX_PARAMETERS / Math.max(1, columns)));
-  return em.getPlatform() instanceof BaseSqlitePlatform ? Math.min(SQLITE_MAX_ROWS, byParameters) : byParameters;
-}
-
 function chunks<T>(rows: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
   return out;
 }
 
-/** INSERT … ON CONFLICT (primary key) DO UPDATE, in as few statements as the engines allow. */
-export async function upsertRows<T extends object>(em: SqlEntityManager, schema: EntitySchema<T>, rows: readonly T[]): Promise<void> {
-  const size = rowsPerStatement(em, schema as unknown as EntitySchema<object>);
-  for (const chunk of chunks(rows, size)) {
-    await em.upsertMany(schema, chunk, { batchSize: size });
-  }
-}
-
-/** Plain multi-row INSERT, chunked. */
-export async function insertRows<T extends object>(em: SqlEntityManager, schema: EntitySchema<T>, rows: readonly T[]): Promise<void> {
-  const size = rowsPerStatement(em, schema as unknown as EntitySchema<object>);
-  for (const chunk of chunks(rows, size)) {
-    await em.insertMany(schema, chunk);
-  }
-}
-
-export function chunked<T>(rows: readonly T[], size: number): T[][] {
-  return chunks(rows, size);
-}
-
 // ---------------------------------------------------------------------------------------------------
-// Set-based statements with ONE bound parameter (a JSON document or a list), for the hot write paths.
+// Set-based statements with ONE bound parameter (a JSON document or a list): every bulk write of the catalog.
 //
 // `em.insertMany`/`upsertMany`/`find` inline every value into the SQL text (MikroORM's formatQuery):
 // a batch of 500 contracts becomes a 1.2 MB INSERT built, escaped and garbage-collected in JS, then
@@ -147,8 +116,10 @@ async function writeRows<T extends object>(em: SqlEntityManager, schema: EntityS
   if (rows.length === 0) return;
   const dialect = dialectOf(em);
   const table = tableOf(em, schema);
-  // Generated keys (autoincrement) are left to the engine when no row carries one.
-  const columns = table.columns.filter((c) => !c.autoincrement || rows.some((r) => (r as Record<string, unknown>)[c.property] != null));
+  // A column no row gives (a generated key, a property left out) is left to the engine's default, and an upsert
+  // does not overwrite it: as the ORM's insertMany/upsertMany did.
+  const given = (c: Column) => rows.some((r) => (r as Record<string, unknown>)[c.property] !== undefined && (!c.autoincrement || (r as Record<string, unknown>)[c.property] !== null));
+  const columns = table.columns.filter(given);
   const sql = insertStatement(table, columns, dialect, onConflict);
   const knex = knexOf(em);
   for (const chunk of chunks(rows, ROWS_PER_DOCUMENT)) {
@@ -158,12 +129,12 @@ async function writeRows<T extends object>(em: SqlEntityManager, schema: EntityS
 }
 
 /** INSERT of many rows in one statement (per 5,000 rows), the rows bound as one JSON parameter. */
-export async function insertJsonRows<T extends object>(em: SqlEntityManager, schema: EntitySchema<T>, rows: readonly T[]): Promise<void> {
+export async function insertRows<T extends object>(em: SqlEntityManager, schema: EntitySchema<T>, rows: readonly T[]): Promise<void> {
   await writeRows(em, schema, rows, 'error');
 }
 
-/** INSERT … ON CONFLICT (primary key) DO UPDATE of every other column, rows bound as one JSON parameter. */
-export async function upsertJsonRows<T extends object>(em: SqlEntityManager, schema: EntitySchema<T>, rows: readonly T[]): Promise<void> {
+/** INSERT … ON CONFLICT (primary key) DO UPDATE of every other given column, rows bound as one JSON parameter. */
+export async function upsertRows<T extends object>(em: SqlEntityManager, schema: EntitySchema<T>, rows: readonly T[]): Promise<void> {
   await writeRows(em, schema, rows, 'update');
 }
 
