@@ -38,4 +38,6 @@ export const HEADERS = {
   dlqOriginalTopic: 'x-dlq-original-topic',
   dlqOriginalOffset: 'x-dlq-original-offset',
   dlqAttempts: 'x-dlq-attempts',
+  dlqErrorCode: 'x-dlq-error-code',
+  dlqErrorStack: 'x-dlq-error-stack',
 } as const;

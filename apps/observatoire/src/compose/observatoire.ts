@@ -28,7 +28,7 @@ export const WEB_ROOT = resolve(__dirname, '../web/public');
  */
 export async function createObservatoire(config: ObservatoireConfig, services: ServiceName[], logger: Logger, opts: { serveWeb?: boolean } = {}): Promise<Observatoire> {
   const metrics = metricsOfProcess();
-  const bus = new InstrumentedEventBus(createEventBus(config, `observatoire-${services.join('-')}`, (l, m) => logger[l as 'info' | 'warn' | 'error']?.(m)), metrics);
+  const bus = new InstrumentedEventBus(createEventBus(config, `observatoire-${services.join('-')}`, (l, m) => logger[l as 'info' | 'warn' | 'error']?.(m)), metrics, logger.child({ component: 'consumers' }));
   const imports: DynamicModule[] = [PlatformModule.forRoot({ bus, config }), OpsModule.forRoot({ bus, metrics, dataDir: config.dataDir, logger })];
   for (const name of services) imports.push(await SERVICES[name].module(config));
 

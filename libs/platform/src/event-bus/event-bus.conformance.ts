@@ -1,5 +1,6 @@
 import { aCanonicalContract, createEvent, deadLetterTopic, type ContractPublishedV1, type ObservatoireEvent } from '@observatoire/contracts';
-import type { DeliveredEvent, EventBus } from './event-bus.port';
+import type { ConsumerObserver, DeliveredEvent, EventBus } from './event-bus.port';
+import { transientError } from './error-classification';
 
 /** A small valid ContractPublished event for bus tests. */
 export function sampleContractEvent(uid: string, revision = 1, objet = 'Travaux de voirie'): ContractPublishedV1 {
@@ -121,6 +122,87 @@ export function describeEventBusConformance(name: string, factory: BusFactory) {
       await sub.stop();
       expect(handled).toEqual(['T1']);
       expect(calls).toBe(3);
+      expect(await b.deadLetters(topic, group)).toEqual([]);
+    });
+
+    it('holds a batch paused while its dependency is down, far past maxAttempts, then resumes without a dead letter', async () => {
+      const b = await bus();
+      const topic = factory.unique('contracts');
+      const group = factory.unique('g');
+      await b.ensureTopics([topic], [group]);
+      await b.publish(topic, [sampleContractEvent('D1'), sampleContractEvent('D2')]);
+      let calls = 0;
+      const handled: string[] = [];
+      const seen: string[] = [];
+      const observer: ConsumerObserver = {
+        paused: (i) => seen.push(`paused ${i.dependency} ${i.offset}`),
+        resumed: (i) => seen.push(`resumed ${i.retries} ${i.recovered}`),
+        deadLettered: (i) => seen.push(`dead ${i.offset}`),
+      };
+      const sub = await b.subscribe({
+        group,
+        topics: [topic],
+        maxAttempts: 2,
+        retryBackoffMs: 5,
+        maxBackoffMs: 20,
+        observer,
+        handler: async (batch) => {
+          calls++;
+          if (calls <= 8) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:54329'), { code: 'ECONNREFUSED' });
+          handled.push(...batch.map((d) => d.event.aggregateId));
+        },
+      });
+      await sub.drain(60_000);
+      await sub.stop();
+      expect(handled.sort()).toEqual(['D1', 'D2']);
+      expect(calls).toBe(9);
+      expect(seen).toEqual(['paused network 0', 'resumed 8 true']);
+      expect(await b.deadLetters(topic, group)).toEqual([]);
+    });
+
+    it('dead-letters a permanent failure with the error code, message and a stack summary', async () => {
+      const b = await bus();
+      const topic = factory.unique('contracts');
+      const group = factory.unique('g');
+      await b.ensureTopics([topic], [group]);
+      await b.publish(topic, [sampleContractEvent('BAD')]);
+      const sub = await b.subscribe({
+        group,
+        topics: [topic],
+        maxAttempts: 2,
+        retryBackoffMs: 5,
+        handler: async () => {
+          throw Object.assign(new Error('montant must be positive'), { name: 'DomainError', code: 'INVALID_MONTANT' });
+        },
+      });
+      await sub.drain(60_000);
+      await sub.stop();
+      const dead = await b.deadLetters(topic, group);
+      expect(dead).toHaveLength(1);
+      expect(dead[0]).toMatchObject({ key: 'BAD', reason: 'DomainError [INVALID_MONTANT]: montant must be positive', errorCode: 'INVALID_MONTANT', attempts: 2 });
+      expect(dead[0].errorStack).toMatch(/^at /);
+    });
+
+    it('lets a handler mark its own error transient: it is retried until it passes', async () => {
+      const b = await bus();
+      const topic = factory.unique('contracts');
+      const group = factory.unique('g');
+      await b.ensureTopics([topic], [group]);
+      await b.publish(topic, [sampleContractEvent('M1')]);
+      let calls = 0;
+      const sub = await b.subscribe({
+        group,
+        topics: [topic],
+        maxAttempts: 1,
+        retryBackoffMs: 5,
+        maxBackoffMs: 10,
+        handler: async () => {
+          if (++calls < 5) throw transientError(new Error('the referential is being rebuilt'));
+        },
+      });
+      await sub.drain(60_000);
+      await sub.stop();
+      expect(calls).toBe(5);
       expect(await b.deadLetters(topic, group)).toEqual([]);
     });
 

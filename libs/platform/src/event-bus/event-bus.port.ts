@@ -11,8 +11,11 @@ export interface DeliveredEvent<E extends ObservatoireEvent = ObservatoireEvent>
 
 /**
  * A batch handler. It must be idempotent: the bus delivers at least once, so an event may come
- * again after a crash or a rebalance. Throwing means "transient failure": the batch is retried with
- * backoff, then events are retried one by one and the ones that still fail go to the dead-letter topic.
+ * again after a crash or a rebalance. What happens when it throws depends on the error
+ * (error-classification.ts): a transient failure (a dependency is down) pauses the partition and the
+ * same batch is retried until it passes, never dead-lettered; a permanent one is retried a bounded
+ * number of times, then events are retried one by one and the ones that still fail go to the
+ * dead-letter topic with the handler's error.
  */
 export type BatchHandler = (events: DeliveredEvent[]) => Promise<void>;
 
@@ -27,6 +30,37 @@ export interface SubscriptionOptions {
   maxAttempts?: number;
   /** First retry delay in ms, doubled at each attempt (default 200). */
   retryBackoffMs?: number;
+  /** Largest delay between two attempts while a dependency is down (default 30,000). */
+  maxBackoffMs?: number;
+  /** Told of every retry, pause, resume and dead letter (logs, metrics, the admin view). */
+  observer?: ConsumerObserver;
+}
+
+/** Where a batch is: group, topic, partition, first offset, the first event's id and correlation id. */
+export interface BatchContext {
+  group: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  lastOffset?: string;
+  events?: number;
+  eventId?: string;
+  correlationId?: string;
+}
+
+export interface ObservedError {
+  name: string;
+  message: string;
+  code?: string;
+  stack?: string;
+}
+
+/** What the error policy reports, as it happens. Every callback is optional and must not throw. */
+export interface ConsumerObserver {
+  retry?(info: BatchContext & { attempt: number; kind: 'transient' | 'permanent'; rule: string; dependency?: string; error: ObservedError; delayMs: number; pausedMs?: number }): void;
+  paused?(info: BatchContext & { dependency: string; rule: string; error: ObservedError }): void;
+  resumed?(info: BatchContext & { pausedMs: number; retries: number; dependency: string; recovered: boolean; error?: ObservedError }): void;
+  deadLettered?(info: BatchContext & { reason: string; attempts: number; error: ObservedError }): void;
 }
 
 export interface Subscription {
@@ -44,6 +78,9 @@ export interface DeadLetter {
   originalTopic: string;
   originalOffset: string;
   attempts: number;
+  /** The handler's error: code (when it had one) and stack summary (letters written before issue 20 have none). */
+  errorCode?: string;
+  errorStack?: string;
   value: string;
 }
 

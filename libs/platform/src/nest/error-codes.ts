@@ -1,5 +1,6 @@
 import { HttpException, type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { type Observable, throwError } from 'rxjs';
 import { ZodError } from 'zod';
 
 /** An error with a stable code, translated to HTTP only at the edge. */
@@ -20,10 +21,23 @@ export function correlationIdOf(req: Request): string {
   return (Array.isArray(h) ? h[0] : h) ?? (req as Request & { id?: string }).id ?? 'none';
 }
 
-/** `{ code, message, correlationId, details? }` for every error response. */
+/**
+ * Outside HTTP (an event handler of the bus transport, when the microservice is connected with
+ * `inheritAppConfig: true`) an HTTP filter must not touch the error: there is no request (reading
+ * `getRequest().headers` threw `TypeError: Cannot read properties of undefined (reading
+ * 'x-correlation-id')`, which replaced every handler's error) and no response. The handler's own error
+ * goes back to the transport unchanged, so the error policy classifies it and a dead letter names it.
+ */
+export function rethrowOutsideHttp(exception: unknown, host: ArgumentsHost): Observable<never> | null {
+  return host.getType() === 'http' ? null : throwError(() => exception);
+}
+
+/** `{ code, message, correlationId, details? }` for every error response (HTTP only: see rethrowOutsideHttp). */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
-  catch(exception: unknown, host: ArgumentsHost) {
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
+    const outside = rethrowOutsideHttp(exception, host);
+    if (outside) return outside;
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();

@@ -16,8 +16,9 @@ export function consume(topic: string, group: string, maxBatchSize?: number): Co
 /**
  * A NestJS custom transport over the EventBus port (Kafka or the embedded log), so each service is
  * one hybrid process: HTTP plus its consumers, declared with `@EventPattern`. Unlike Nest's built-in
- * Kafka server, handlers receive whole batches (one ORM context and one transaction per batch) and a
- * failing handler is retried a bounded number of times and then dead-lettered — never redelivered forever.
+ * Kafka server, handlers receive whole batches (one ORM context and one transaction per batch), and a
+ * failing handler meets the bus's error policy (retry-policy.ts): while a dependency is down the batch
+ * is retried until it passes; an event that fails for good is dead-lettered with the handler's own error.
  */
 export class EventBusTransport extends Server implements CustomTransportStrategy {
   private readonly subs: Subscription[] = [];
@@ -47,8 +48,12 @@ export class EventBusTransport extends Server implements CustomTransportStrategy
             const byTopic = new Map<string, DeliveredEvent[]>();
             for (const d of batch) byTopic.set(d.topic, [...(byTopic.get(d.topic) ?? []), d]);
             for (const [topic, events] of byTopic) {
-              const result = await g.topics.get(topic)!(events);
-              if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+              try {
+                const result = await g.topics.get(topic)!(events);
+                if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+              } catch (err) {
+                throw handlerError(err, group, topic);
+              }
             }
           },
         });
@@ -80,6 +85,21 @@ export class EventBusTransport extends Server implements CustomTransportStrategy
   unwrap<T>(): T {
     return this.bus as T;
   }
+}
+
+/**
+ * The error the error policy records. A handler's own error passes unchanged (the HTTP filters rethrow
+ * it outside HTTP). Nest's default RPC filter replaces an unknown error by `{ status: 'error', message:
+ * 'Internal server error' }` (when no filter of the app sees it): that object becomes an Error saying so,
+ * rather than a dead letter with an empty reason.
+ */
+export function handlerError(err: unknown, group: string, topic: string): unknown {
+  if (err instanceof Error) return err;
+  const o = err as { status?: unknown; message?: unknown } | null;
+  const message = o && typeof o === 'object' && typeof o.message === 'string' ? o.message : String(err);
+  const e = new Error(`event handler of ${group} on ${topic} failed, and Nest's RPC exception filter hid its error (${message}); connect the microservice with the platform's filters (inheritAppConfig: true and HTTP-scoped filters)`);
+  e.name = 'HiddenHandlerError';
+  return e;
 }
 
 function parsePattern(pattern: string): ConsumerPattern | null {

@@ -18,6 +18,9 @@ export class PlatformModule {
   static forRoot(options: { bus: EventBus; config: ObservatoireConfig }): DynamicModule {
     const health = new HealthRegistry();
     health.register('eventBus', () => options.bus.health());
+    // Down while a consumer holds a partition paused because its dependency (database, search engine…) is down.
+    const consumers = options.bus as EventBus & { consumerHealth?: () => Promise<{ ok: boolean; detail: string }> };
+    if (typeof consumers.consumerHealth === 'function') health.register('consumers', () => consumers.consumerHealth!());
     return {
       module: PlatformModule,
       controllers: [PlatformController],

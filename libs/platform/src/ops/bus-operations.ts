@@ -5,7 +5,7 @@ import type { DeadLetter, EventBus } from '../event-bus/event-bus.port';
 import { errorText } from '../event-bus/retry-policy';
 import { DomainError } from '../nest/error-codes';
 import { CONSUMER_GROUP_TOPICS, resolveGroupName, resolveTopicName } from './consumer-groups';
-import { InstrumentedEventBus } from './instrumented-event-bus';
+import { InstrumentedEventBus, type PausedPartition } from './instrumented-event-bus';
 import type { Metrics } from './metrics';
 import { deadLetterCount, publishRaw } from './raw-bus-access';
 import { RedriveCursorStore } from './redrive-cursor.store';
@@ -28,6 +28,8 @@ export interface ConsumerStatus {
   group: string;
   /** Consumed by this process, and its state here (`null`: not consumed by this process). */
   local: 'running' | 'restarting' | 'stopped' | null;
+  /** Partitions this process holds paused because a dependency is down (retried until it is back). */
+  paused: PausedPartition[];
   topics: { topic: string; lag: number; deadLetters: number; redriveCursor: string }[];
 }
 
@@ -35,6 +37,8 @@ export interface DeadLetterView {
   offset: string;
   key: string | null;
   reason: string;
+  errorCode?: string;
+  errorStack?: string;
   attempts: number;
   originalTopic: string;
   originalOffset: string;
@@ -137,7 +141,9 @@ export class BusOperations {
   /** Every known group with, per topic, its lag and dead-letter count. */
   consumers(ctx: OpsContext): Promise<ConsumerStatus[]> {
     return this.audited('consumers', ctx, {}, async () => {
-      const local = new Map(this.localConsumers().map((c) => [c.group, c.state]));
+      const locals = this.localConsumers();
+      const local = new Map(locals.map((c) => [c.group, c.state]));
+      const paused = new Map(locals.map((c) => [c.group, c.paused]));
       const out: ConsumerStatus[] = [];
       for (const [group, topics] of Object.entries(this.groups())) {
         const lag = await this.bus.lag(group, topics);
@@ -145,7 +151,7 @@ export class BusOperations {
         for (const topic of topics) {
           rows.push({ topic, lag: lag[topic] ?? 0, deadLetters: await deadLetterCount(this.bus, topic, group), redriveCursor: (await this.cursors.read(topic, group)).cursor.toString() });
         }
-        out.push({ group, local: local.get(group) ?? null, topics: rows });
+        out.push({ group, local: local.get(group) ?? null, paused: paused.get(group) ?? [], topics: rows });
       }
       return out;
     });
@@ -266,7 +272,7 @@ function toView(l: DeadLetter, cursor: bigint): DeadLetterView {
   } catch {
     /* not JSON: shown as is by its reason */
   }
-  return { offset: l.offset, key: l.key, reason: l.reason, attempts: l.attempts, originalTopic: l.originalTopic, originalOffset: l.originalOffset, eventType, eventId, redriven: BigInt(l.offset) < cursor };
+  return { offset: l.offset, key: l.key, reason: l.reason, ...(l.errorCode ? { errorCode: l.errorCode } : {}), ...(l.errorStack ? { errorStack: l.errorStack } : {}), attempts: l.attempts, originalTopic: l.originalTopic, originalOffset: l.originalOffset, eventType, eventId, redriven: BigInt(l.offset) < cursor };
 }
 
 /** The envelope headers rebuilt from the value (dead letters keep no headers in the port), plus where it came from. */

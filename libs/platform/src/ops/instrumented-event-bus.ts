@@ -1,5 +1,5 @@
 import type { ObservatoireEvent } from '@observatoire/contracts';
-import type { BatchHandler, CursorMove, CursorMoveResult, DeadLetter, DeliveredEvent, EventBus, PublishResult, Subscription, SubscriptionOptions } from '../event-bus/event-bus.port';
+import type { BatchHandler, ConsumerObserver, CursorMove, CursorMoveResult, DeadLetter, EventBus, PublishResult, Subscription, SubscriptionOptions } from '../event-bus/event-bus.port';
 import type { Metrics } from './metrics';
 import { publishRaw, type RawMessage, type WrappingEventBus } from './raw-bus-access';
 
@@ -8,6 +8,31 @@ export interface LocalConsumer {
   group: string;
   topics: string[];
   state: 'running' | 'restarting' | 'stopped';
+  /** Partitions held paused because a dependency is down (empty when all flow). */
+  paused: PausedPartition[];
+}
+
+/** A partition waiting for its dependency: the batch at `offset` is retried until it passes. */
+export interface PausedPartition {
+  group: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  eventId?: string;
+  correlationId?: string;
+  dependency: string;
+  /** `Name [code]: message` of the last failure. */
+  reason: string;
+  since: string;
+  pausedSeconds: number;
+  retries: number;
+}
+
+/** Structured logger of the consumers (pino-compatible). */
+export interface ConsumerLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
 }
 
 /**
@@ -19,12 +44,93 @@ export interface LocalConsumer {
 export class InstrumentedEventBus implements WrappingEventBus {
   readonly kind: 'kafka' | 'embedded';
   private readonly managed = new Set<ManagedSubscription>();
+  private readonly pausedPartitions = new Map<string, PausedPartition & { sinceMs: number; accountedMs: number }>();
 
   constructor(
     private readonly inner: EventBus,
     private readonly metrics: Metrics,
+    private readonly logger: ConsumerLogger | null = null,
   ) {
     this.kind = inner.kind;
+  }
+
+  /** Partitions paused in this process because a dependency is down. */
+  paused(): PausedPartition[] {
+    const now = Date.now();
+    return [...this.pausedPartitions.values()].map(({ sinceMs, accountedMs: _accounted, ...p }) => ({ ...p, pausedSeconds: Math.round((now - sinceMs) / 100) / 10 }));
+  }
+
+  /** Readiness of the consumers: down while a partition waits for its dependency. */
+  async consumerHealth(): Promise<{ ok: boolean; detail: string }> {
+    const paused = this.paused();
+    if (paused.length === 0) return { ok: true, detail: `${this.managed.size} subscription(s) consuming` };
+    return {
+      ok: false,
+      detail: paused.map((p) => `${p.group} paused on ${p.topic}[${p.partition}] for ${p.pausedSeconds} s: ${p.dependency} unavailable (${p.reason})`).join('; ').slice(0, 2000),
+    };
+  }
+
+  /** Logs and metrics of the error policy, and the paused partitions this process reports. */
+  private observer(group: string): ConsumerObserver {
+    const key = (topic: string, partition: number) => `${group}/${topic}/${partition}`;
+    const account = (p: { topic: string; sinceMs: number; accountedMs: number }) => {
+      const now = Date.now();
+      this.metrics.consumerPausedSeconds(p.topic, group, (now - Math.max(p.sinceMs, p.accountedMs)) / 1000);
+      p.accountedMs = now;
+    };
+    const log = (level: 'info' | 'warn' | 'error', obj: object, msg: string) => {
+      try {
+        this.logger?.[level](obj, msg);
+      } catch {
+        /* a logger failure never stops a consumer */
+      }
+    };
+    return {
+      paused: (i) => {
+        const now = Date.now();
+        this.pausedPartitions.set(key(i.topic, i.partition), {
+          group,
+          topic: i.topic,
+          partition: i.partition,
+          offset: i.offset,
+          eventId: i.eventId,
+          correlationId: i.correlationId,
+          dependency: i.dependency,
+          reason: `${i.error.name}${i.error.code ? ` [${i.error.code}]` : ''}: ${i.error.message}`.slice(0, 500),
+          since: new Date(now).toISOString(),
+          pausedSeconds: 0,
+          retries: 0,
+          sinceMs: now,
+          accountedMs: now,
+        });
+        this.metrics.consumerPaused(i.topic, group, 1);
+        log('warn', { event: 'consumer.paused', ...i }, `consumer paused: ${i.dependency} unavailable, ${i.group} holds ${i.topic}[${i.partition}] at offset ${i.offset} and retries until it is back`);
+      },
+      retry: (i) => {
+        this.metrics.consumerRetry(i.topic, group, i.kind);
+        const p = this.pausedPartitions.get(key(i.topic, i.partition));
+        if (p && i.kind === 'transient') {
+          p.retries = i.attempt;
+          p.reason = `${i.error.name}${i.error.code ? ` [${i.error.code}]` : ''}: ${i.error.message}`.slice(0, 500);
+          account(p);
+        }
+        const { stack: _stack, ...error } = i.error;
+        log(i.kind === 'transient' ? 'info' : 'warn', { event: 'consumer.retry', ...i, error }, i.kind === 'transient' ? `retry ${i.attempt} of the batch in ${i.delayMs} ms (${i.dependency ?? 'dependency'} still down)` : `handler failed (permanent error, attempt ${i.attempt}): ${error.name}: ${error.message}`);
+      },
+      resumed: (i) => {
+        const p = this.pausedPartitions.get(key(i.topic, i.partition));
+        if (p) {
+          account(p);
+          this.pausedPartitions.delete(key(i.topic, i.partition));
+          this.metrics.consumerPaused(i.topic, group, -1);
+        }
+        log('info', { event: 'consumer.resumed', ...i }, i.recovered ? `consumer resumed: ${i.group} on ${i.topic}[${i.partition}] after ${(i.pausedMs / 1000).toFixed(1)} s and ${i.retries} retries` : `consumer left the outage without recovering (stopping or partition revoked): ${i.group} on ${i.topic}[${i.partition}], nothing committed`);
+      },
+      deadLettered: (i) => {
+        this.metrics.eventsConsumed(i.topic, group, 'dead_lettered');
+        log('error', { event: 'consumer.dead_lettered', ...i }, `event dead-lettered after ${i.attempts} attempts: ${i.reason}`);
+      },
+    };
   }
 
   unwrapBus(): EventBus {
@@ -48,7 +154,15 @@ export class InstrumentedEventBus implements WrappingEventBus {
   }
 
   async subscribe(options: SubscriptionOptions): Promise<Subscription> {
-    const instrumented: SubscriptionOptions = { ...options, handler: countingHandler(options, this.metrics) };
+    const own = this.observer(options.group);
+    const outer = options.observer;
+    const observer: ConsumerObserver = {
+      paused: (i) => (own.paused?.(i), outer?.paused?.(i)),
+      retry: (i) => (own.retry?.(i), outer?.retry?.(i)),
+      resumed: (i) => (own.resumed?.(i), outer?.resumed?.(i)),
+      deadLettered: (i) => (own.deadLettered?.(i), outer?.deadLettered?.(i)),
+    };
+    const instrumented: SubscriptionOptions = { ...options, handler: countingHandler(options, this.metrics), observer };
     const sub = new ManagedSubscription(this.inner, instrumented, () => this.managed.delete(sub));
     await sub.start();
     this.managed.add(sub);
@@ -59,7 +173,7 @@ export class InstrumentedEventBus implements WrappingEventBus {
   localConsumers(): LocalConsumer[] {
     const byGroup = new Map<string, LocalConsumer>();
     for (const s of this.managed) {
-      const c = byGroup.get(s.group) ?? { group: s.group, topics: [], state: s.state };
+      const c = byGroup.get(s.group) ?? { group: s.group, topics: [], state: s.state, paused: this.paused().filter((p) => p.group === s.group) };
       for (const t of s.topics) if (!c.topics.includes(t)) c.topics.push(t);
       if (s.state !== 'running') c.state = s.state;
       byGroup.set(s.group, c);
@@ -130,39 +244,12 @@ async function resetWithPatience(bus: EventBus, group: string, topic: string): P
 }
 
 /**
- * Counts what the error policy (retry-policy.ts) does: a successful handler call counts its events as
- * handled; an event is counted dead-lettered when its last isolated attempt fails (maxAttempts when
- * it came alone, min(2, maxAttempts) once isolated from a failing batch). Events the adapter
- * dead-letters before the handler (unparseable) are not seen here: `observatoire_dlq_size` shows them.
+ * Counts the events a handler call handled. Dead letters are counted by the observer when the adapter
+ * writes them (after the error policy gave up on a permanent failure, or an unparseable event).
  */
 function countingHandler(options: SubscriptionOptions, metrics: Metrics): BatchHandler {
-  const maxAttempts = options.maxAttempts ?? 5;
-  const failures = new Map<string, number>();
-  const isolated = new Set<string>();
-  const keyOf = (d: DeliveredEvent) => `${d.topic}/${d.partition}/${d.offset}`;
   return async (batch) => {
-    try {
-      await options.handler(batch);
-    } catch (err) {
-      if (batch.length === 1) {
-        const k = keyOf(batch[0]);
-        const n = (failures.get(k) ?? 0) + 1;
-        const limit = isolated.has(k) ? Math.min(2, maxAttempts) : maxAttempts;
-        if (n >= limit) {
-          failures.delete(k);
-          isolated.delete(k);
-          metrics.eventsConsumed(batch[0].topic, options.group, 'dead_lettered');
-        } else failures.set(k, n);
-      } else {
-        for (const d of batch) isolated.add(keyOf(d));
-      }
-      throw err;
-    }
-    for (const d of batch) {
-      const k = keyOf(d);
-      failures.delete(k);
-      isolated.delete(k);
-    }
+    await options.handler(batch);
     const byTopic = new Map<string, number>();
     for (const d of batch) byTopic.set(d.topic, (byTopic.get(d.topic) ?? 0) + 1);
     for (const [topic, n] of byTopic) metrics.eventsConsumed(topic, options.group, 'handled', n);

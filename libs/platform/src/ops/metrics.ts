@@ -25,6 +25,9 @@ export class Metrics {
   private readonly consumed: Counter<'topic' | 'group' | 'outcome'>;
   private readonly ingested: Counter<'outcome'>;
   private readonly adminOps: Counter<'operation'>;
+  private readonly retries: Counter<'topic' | 'group' | 'kind'>;
+  private readonly pausedSeconds: Counter<'topic' | 'group'>;
+  private readonly pausedNow = new Map<string, { topic: string; group: string; count: number }>();
   private sampler: (() => Promise<ConsumerSample[]>) | null = null;
 
   constructor() {
@@ -46,6 +49,29 @@ export class Metrics {
     });
     this.ingested = new Counter({ name: 'observatoire_ingest_records_total', help: 'DECP records ingested, by outcome (accepted, flagged, quarantined, …)', labelNames: ['outcome'], registers });
     this.adminOps = new Counter({ name: 'observatoire_admin_operations_total', help: 'Operations run through the admin API or the ops CLI', labelNames: ['operation'], registers });
+    this.retries = new Counter({
+      name: 'observatoire_consumer_retries_total',
+      help: 'Failed handler attempts retried by the error policy, by kind (transient: a dependency is down; permanent: the event fails)',
+      labelNames: ['topic', 'group', 'kind'],
+      registers,
+    });
+    this.pausedSeconds = new Counter({
+      name: 'observatoire_consumer_paused_seconds_total',
+      help: 'Seconds consumer partitions spent paused because a dependency was down',
+      labelNames: ['topic', 'group'],
+      registers,
+    });
+    const pausedNow = this.pausedNow;
+    new Gauge({
+      name: 'observatoire_consumer_paused_partitions',
+      help: 'Partitions this process holds paused because a dependency is down',
+      labelNames: ['topic', 'group'],
+      registers,
+      collect() {
+        this.reset();
+        for (const p of pausedNow.values()) this.set({ topic: p.topic, group: p.group }, p.count);
+      },
+    });
     const sample = () => (this.sampler ? this.sampler() : Promise.resolve([]));
     new Gauge({
       name: 'observatoire_consumer_lag',
@@ -95,6 +121,22 @@ export class Metrics {
   /** Records ingested, flagged, quarantined… (`observatoire_ingest_records_total{outcome}`). */
   ingestRecords(outcome: IngestOutcome, count = 1): void {
     if (count > 0) this.ingested.inc({ outcome }, count);
+  }
+
+  consumerRetry(topic: string, group: string, kind: 'transient' | 'permanent'): void {
+    this.retries.inc({ topic, group, kind });
+  }
+
+  /** A partition entered (+1) or left (-1) an outage. */
+  consumerPaused(topic: string, group: string, delta: 1 | -1): void {
+    const k = `${group}\u0000${topic}`;
+    const p = this.pausedNow.get(k) ?? { topic, group, count: 0 };
+    p.count = Math.max(0, p.count + delta);
+    this.pausedNow.set(k, p);
+  }
+
+  consumerPausedSeconds(topic: string, group: string, seconds: number): void {
+    if (seconds > 0) this.pausedSeconds.inc({ topic, group }, seconds);
   }
 
   adminOperation(operation: string): void {

@@ -5,7 +5,8 @@ import { deadLetterTopic, HEADERS, parseEvent, type ObservatoireEvent } from '@o
 import { SpanKind, trace } from '@opentelemetry/api';
 import type { CursorMove, CursorMoveResult, DeadLetter, DeliveredEvent, EventBus, PublishResult, Subscription, SubscriptionOptions } from '../event-bus.port';
 import { eventHeaders, linksFromHeaders } from '../headers';
-import { errorText, handleWithRetries } from '../retry-policy';
+import { batchContext, ConsumerStopped, errorText, handleWithRetries } from '../retry-policy';
+import { describeError, errorDetails, type ErrorDetails } from '../error-classification';
 import { LogFile, type LogEntry } from './log-file';
 
 interface GroupPosition {
@@ -165,6 +166,8 @@ export class EmbeddedEventLog implements EventBus {
           originalTopic: e.headers[HEADERS.dlqOriginalTopic] ?? topic,
           originalOffset: e.headers[HEADERS.dlqOriginalOffset] ?? '',
           attempts: Number(e.headers[HEADERS.dlqAttempts] ?? 0),
+          ...(e.headers[HEADERS.dlqErrorCode] ? { errorCode: e.headers[HEADERS.dlqErrorCode] } : {}),
+          ...(e.headers[HEADERS.dlqErrorStack] ? { errorStack: e.headers[HEADERS.dlqErrorStack] } : {}),
           value: e.value,
         });
       }
@@ -261,7 +264,13 @@ class EmbeddedSubscription implements Subscription {
         });
         continue;
       }
-      await this.handle(topic, entries);
+      try {
+        await this.handle(topic, entries);
+      } catch (e) {
+        // Stopped during an outage: nothing committed, the batch comes again at the next start.
+        if (e instanceof ConsumerStopped) return;
+        throw e;
+      }
       pos = { offset: entries[entries.length - 1].offset + 1, position: nextPosition };
       await this.bus.commitPosition(this.group, topic, pos);
       this.committed[topic] = pos;
@@ -271,12 +280,13 @@ class EmbeddedSubscription implements Subscription {
 
   private async handle(topic: string, entries: LogEntry[]) {
     const delivered: DeliveredEvent[] = [];
-    const dead: { entry: LogEntry; reason: string; attempts: number }[] = [];
+    const dead: { entry: LogEntry; reason: string; attempts: number; error: ErrorDetails }[] = [];
     for (const e of entries) {
       try {
         delivered.push({ event: parseEvent(e.value), topic, partition: 0, offset: String(e.offset), headers: e.headers });
       } catch (err) {
-        dead.push({ entry: e, reason: errorText(err), attempts: 0 });
+        const error = { ...errorDetails(err), code: errorDetails(err).code ?? 'UNPARSEABLE_EVENT' };
+        dead.push({ entry: e, reason: describeError(error), attempts: 0, error });
       }
     }
     if (delivered.length > 0) {
@@ -286,13 +296,18 @@ class EmbeddedSubscription implements Subscription {
         { kind: SpanKind.CONSUMER, links: linksFromHeaders(delivered.map((d) => d.headers)), attributes: { 'messaging.system': 'embedded', 'messaging.consumer.group.name': this.group, 'messaging.batch.message_count': delivered.length } },
         async (span) => {
           try {
+            // The topic's loop is this partition: while a dependency is down it stays on the same batch (paused).
             const failed = await handleWithRetries(this.options.handler, delivered, {
+              group: this.group,
               maxAttempts: this.options.maxAttempts ?? 5,
               retryBackoffMs: this.options.retryBackoffMs ?? 200,
+              maxBackoffMs: this.options.maxBackoffMs,
+              observer: this.options.observer,
+              isRunning: () => this.running,
             });
             for (const f of failed) {
               const entry = entries.find((x) => String(x.offset) === f.delivered.offset)!;
-              dead.push({ entry, reason: f.reason, attempts: f.attempts });
+              dead.push({ entry, reason: f.reason, attempts: f.attempts, error: f.error });
             }
           } finally {
             span.end();
@@ -312,9 +327,14 @@ class EmbeddedSubscription implements Subscription {
             [HEADERS.dlqOriginalTopic]: topic,
             [HEADERS.dlqOriginalOffset]: String(d.entry.offset),
             [HEADERS.dlqAttempts]: String(d.attempts),
+            ...(d.error.code ? { [HEADERS.dlqErrorCode]: d.error.code } : {}),
+            ...(d.error.stack ? { [HEADERS.dlqErrorStack]: d.error.stack } : {}),
           },
         })),
       );
+      for (const d of dead) {
+        this.options.observer?.deadLettered?.({ ...batchContext(this.group, [{ event: undefined as never, topic, partition: 0, offset: String(d.entry.offset), headers: d.entry.headers }]), reason: d.reason, attempts: d.attempts, error: d.error });
+      }
     }
   }
 

@@ -4,7 +4,8 @@ import { SpanKind, trace } from '@opentelemetry/api';
 import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 import type { CursorMove, CursorMoveResult, DeadLetter, DeliveredEvent, EventBus, PublishResult, Subscription, SubscriptionOptions } from '../event-bus.port';
 import { eventHeaders, headersToStrings, linksFromHeaders } from '../headers';
-import { errorText, handleWithRetries } from '../retry-policy';
+import { batchContext, ConsumerStopped, errorText, handleWithRetries } from '../retry-policy';
+import { describeError, errorDetails, type ErrorDetails } from '../error-classification';
 
 export interface KafkaEventBusConfig {
   brokers: string[];
@@ -397,6 +398,8 @@ function toDeadLetter(dlq: string, topic: string, m: KafkaMessage): DeadLetter {
     originalTopic: h[HEADERS.dlqOriginalTopic] ?? topic,
     originalOffset: h[HEADERS.dlqOriginalOffset] ?? '',
     attempts: Number(h[HEADERS.dlqAttempts] ?? 0),
+    ...(h[HEADERS.dlqErrorCode] ? { errorCode: h[HEADERS.dlqErrorCode] } : {}),
+    ...(h[HEADERS.dlqErrorStack] ? { errorStack: h[HEADERS.dlqErrorStack] } : {}),
     value: m.value?.toString() ?? '',
   };
 }
@@ -405,6 +408,7 @@ class KafkaSubscription implements Subscription {
   readonly group: string;
   /** Highest offset handled (and resolved) per topic/partition. */
   private readonly done = new Map<string, bigint>();
+  private running = true;
 
   constructor(
     private readonly bus: KafkaEventBus,
@@ -423,12 +427,18 @@ class KafkaSubscription implements Subscription {
       autoCommitInterval: 1000,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale, pause }) => {
         for (let i = 0; i < batch.messages.length; i += max) {
           if (!isRunning() || isStale()) return;
           const slice = batch.messages.slice(i, i + max);
           const topic = this.bus.logical(batch.topic);
-          await this.handleSlice(topic, batch.partition, slice);
+          try {
+            await this.handleSlice(topic, batch.partition, slice, { heartbeat, pause, isRunning: () => isRunning() && !isStale() });
+          } catch (e) {
+            // Stopping (or losing the partition) during an outage: nothing resolved, the batch comes again.
+            if (e instanceof ConsumerStopped) return;
+            throw e;
+          }
           resolveOffset(slice[slice.length - 1].offset);
           this.done.set(`${topic}/${batch.partition}`, BigInt(slice[slice.length - 1].offset));
           await commitOffsetsIfNecessary();
@@ -438,28 +448,43 @@ class KafkaSubscription implements Subscription {
     });
   }
 
-  private async handleSlice(topic: string, partition: number, messages: KafkaMessage[]) {
+  private async handleSlice(topic: string, partition: number, messages: KafkaMessage[], batchControl: { heartbeat: () => Promise<void>; pause: () => () => void; isRunning: () => boolean }) {
     const delivered: DeliveredEvent[] = [];
-    const dead: { m: KafkaMessage; reason: string; attempts: number }[] = [];
+    const dead: { m: KafkaMessage; reason: string; attempts: number; error: ErrorDetails }[] = [];
     for (const m of messages) {
       try {
         delivered.push({ event: parseEvent(m.value ?? ''), topic, partition, offset: m.offset, headers: headersToStrings(m.headers as Record<string, Buffer | string | undefined>) });
       } catch (err) {
-        dead.push({ m, reason: errorText(err), attempts: 0 });
+        const error = { ...errorDetails(err), code: errorDetails(err).code ?? 'UNPARSEABLE_EVENT' };
+        dead.push({ m, reason: describeError(error), attempts: 0, error });
       }
     }
     if (delivered.length > 0) {
       const tracer = trace.getTracer('observatoire-event-bus');
+      let resume: (() => void) | null = null;
       await tracer.startActiveSpan(
         `${topic} process`,
         { kind: SpanKind.CONSUMER, links: linksFromHeaders(delivered.map((d) => d.headers)), attributes: { 'messaging.system': 'kafka', 'messaging.consumer.group.name': this.group, 'messaging.destination.partition.id': String(partition), 'messaging.batch.message_count': delivered.length } },
         async (span) => {
           try {
             const failed = await handleWithRetries(this.options.handler, delivered, {
+              group: this.group,
               maxAttempts: this.options.maxAttempts ?? 5,
               retryBackoffMs: this.options.retryBackoffMs ?? 200,
+              maxBackoffMs: this.options.maxBackoffMs,
+              observer: this.options.observer,
+              isRunning: () => this.running && batchControl.isRunning(),
+              keepAlive: batchControl.heartbeat,
+              // The partition is paused while its dependency is down: no fetch for it until the batch passes.
+              onPause: () => {
+                resume = batchControl.pause();
+              },
+              onResume: () => {
+                resume?.();
+                resume = null;
+              },
             });
-            for (const f of failed) dead.push({ m: messages.find((x) => x.offset === f.delivered.offset)!, reason: f.reason, attempts: f.attempts });
+            for (const f of failed) dead.push({ m: messages.find((x) => x.offset === f.delivered.offset)!, reason: f.reason, attempts: f.attempts, error: f.error });
           } finally {
             span.end();
           }
@@ -469,7 +494,7 @@ class KafkaSubscription implements Subscription {
     if (dead.length > 0) {
       await this.bus.publishRaw(
         deadLetterTopic(topic, this.group),
-        dead.map(({ m, reason, attempts }) => ({
+        dead.map(({ m, reason, attempts, error }) => ({
           key: m.key?.toString() ?? null,
           value: m.value?.toString() ?? '',
           headers: {
@@ -478,9 +503,15 @@ class KafkaSubscription implements Subscription {
             [HEADERS.dlqOriginalTopic]: topic,
             [HEADERS.dlqOriginalOffset]: m.offset,
             [HEADERS.dlqAttempts]: String(attempts),
+            ...(error.code ? { [HEADERS.dlqErrorCode]: error.code } : {}),
+            ...(error.stack ? { [HEADERS.dlqErrorStack]: error.stack } : {}),
           },
         })),
       );
+      for (const { m, reason, attempts, error } of dead) {
+        const headers = headersToStrings(m.headers as Record<string, Buffer | string | undefined>);
+        this.options.observer?.deadLettered?.({ ...batchContext(this.group, [{ event: undefined as never, topic, partition, offset: m.offset, headers }]), reason, attempts, error });
+      }
     }
   }
 
@@ -505,6 +536,7 @@ class KafkaSubscription implements Subscription {
   }
 
   async stop(): Promise<void> {
+    this.running = false;
     await this.consumer.disconnect();
     this.bus.forget(this);
   }

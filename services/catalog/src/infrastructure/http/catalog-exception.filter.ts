@@ -1,5 +1,7 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { newCorrelationId } from '@observatoire/contracts';
+import { rethrowOutsideHttp } from '@observatoire/platform';
+import type { Observable } from 'rxjs';
 import type { Request, Response } from 'express';
 import { CatalogError } from '../../domain/catalog.errors';
 
@@ -19,7 +21,10 @@ export function httpStatusOf(error: CatalogError): number {
 /** Translates errors to `{ code, message, correlationId }` at the edge (catalog controllers only). */
 @Catch()
 export class CatalogExceptionFilter implements ExceptionFilter {
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
+    // HTTP only: an event handler's error goes back to the bus transport as it is.
+    const outside = rethrowOutsideHttp(exception, host);
+    if (outside) return outside;
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
