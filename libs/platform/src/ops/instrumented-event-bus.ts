@@ -78,9 +78,11 @@ export class InstrumentedEventBus implements WrappingEventBus {
       this.metrics.consumerPausedSeconds(p.topic, group, (now - Math.max(p.sinceMs, p.accountedMs)) / 1000);
       p.accountedMs = now;
     };
-    const log = (level: 'info' | 'warn' | 'error', obj: object, msg: string) => {
+    const log = (level: 'info' | 'warn' | 'error', obj: { event: string; error?: { message: string } } & Record<string, unknown>, msg: string) => {
       try {
-        this.logger?.[level](obj, msg);
+        // A driver's message may carry a whole SQL statement: the log keeps its start.
+        if (obj.error) obj = { ...obj, error: { ...obj.error, message: obj.error.message.slice(0, 300) } };
+        this.logger?.[level](obj, msg.slice(0, 500));
       } catch {
         /* a logger failure never stops a consumer */
       }

@@ -347,11 +347,16 @@ class EmbeddedSubscription implements Subscription {
       while ((this.committed[topic]?.offset ?? -1) < target) {
         if (Date.now() > deadline) throw new Error(`drain timeout: group ${this.group} on ${topic} at ${this.committed[topic]?.offset ?? 0}/${target}`);
         await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, 50);
-          this.wake.once(`committed:${topic}`, () => {
+          const woken = () => {
             clearTimeout(t);
             resolve();
-          });
+          };
+          // The listener goes with the timer: a long drain (a dependency down) must not pile up listeners.
+          const t = setTimeout(() => {
+            this.wake.off(`committed:${topic}`, woken);
+            resolve();
+          }, 50);
+          this.wake.once(`committed:${topic}`, woken);
         });
       }
     }
