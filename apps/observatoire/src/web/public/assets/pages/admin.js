@@ -358,28 +358,59 @@ function importSection(run, refresh) {
 // Consommateurs
 function renderConsumers(main, run) {
   const slot = h('div');
-  main.append(section('Groupes de consommateurs', h('p', null, 'Pour chaque groupe : son état dans ce processus, et par sujet le retard (messages pas encore traités), les lettres mortes et le curseur de rejeu.'), slot));
+  main.append(section('Groupes de consommateurs', h('p', null, 'Pour chaque groupe : son état dans ce processus, les partitions en pause parce qu’une dépendance (base de données, moteur de recherche) est indisponible, et par sujet le retard (messages pas encore traités), les lettres mortes et le curseur de rejeu.'), slot));
   load(
     slot,
     run,
     () => admin.consumers(run.key, run.ctx),
-    (r) =>
+    (r) => [
+      pausedConsumers(r.groups || []),
       table(
         'Consommateurs : retard et lettres mortes par groupe et sujet',
         [
           { label: 'Groupe', value: (x) => x.group, rowHeader: true },
-          { label: 'État local', value: (x) => (x.local ? badge(LOCAL[x.local] || x.local, x.local === 'running' ? 'ok' : 'warn') : 'hors de ce processus') },
+          { label: 'État local', value: (x) => (x.paused ? badge('en pause', 'warn') : x.local ? badge(LOCAL[x.local] || x.local, x.local === 'running' ? 'ok' : 'warn') : 'hors de ce processus') },
           { label: 'Sujet', value: (x) => x.topic },
           { label: 'Retard', num: true, value: (x) => integer(x.lag) },
           { label: 'Lettres mortes', num: true, value: (x) => (x.deadLetters ? h('a', { href: `/admin?onglet=lettres-mortes&sujet=${encodeURIComponent(x.topic)}&groupe=${encodeURIComponent(x.group)}` }, integer(x.deadLetters)) : integer(0)) },
           { label: 'Curseur de rejeu', num: true, value: (x) => x.redriveCursor },
         ],
-        (r.groups || []).flatMap((g) => (g.topics.length ? g.topics : [{ topic: '—', lag: null, deadLetters: 0, redriveCursor: '—' }]).map((t) => ({ group: g.group, local: g.local, ...t }))),
+        (r.groups || []).flatMap((g) =>
+          (g.topics.length ? g.topics : [{ topic: '—', lag: null, deadLetters: 0, redriveCursor: '—' }]).map((t) => ({ group: g.group, local: g.local, paused: (g.paused || []).some((p) => p.topic === t.topic), ...t })),
+        ),
         { empty: 'Aucun groupe de consommateurs connu.' },
       ),
+    ],
     'l’état des consommateurs',
   );
 }
+
+/** Partitions held paused while a dependency is down: they resume by themselves, nothing goes to the dead letters. */
+function pausedConsumers(groups) {
+  const paused = groups.flatMap((g) => g.paused || []);
+  if (paused.length === 0) return h('p', { class: 'notice', 'data-paused': '0' }, 'Aucun consommateur en pause : toutes les dépendances répondent.');
+  return h(
+    'div',
+    { 'data-paused': String(paused.length) },
+    h('div', { class: 'notice notice-unavailable', role: 'status' }, h('strong', null, `${integer(paused.length)} partition(s) en pause. `), 'Une dépendance est indisponible : les événements sont retentés jusqu’à son retour, sans lettre morte, et la consommation reprend d’elle-même.'),
+    table(
+      'Consommateurs en pause',
+      [
+        { label: 'Groupe', value: (p) => p.group, rowHeader: true },
+        { label: 'Sujet', value: (p) => `${p.topic} [${p.partition}]` },
+        { label: 'Position', num: true, value: (p) => p.offset },
+        { label: 'Dépendance', value: (p) => DEPENDENCY[p.dependency] || p.dependency },
+        { label: 'Depuis', value: (p) => `${dateAndTime(p.since)} (${integer(Math.round(p.pausedSeconds))} s)` },
+        { label: 'Tentatives', num: true, value: (p) => integer(p.retries) },
+        { label: 'Dernière erreur', value: (p) => h('span', { class: 'reason' }, p.reason) },
+      ],
+      paused,
+      { empty: '' },
+    ),
+  );
+}
+
+const DEPENDENCY = { postgresql: 'PostgreSQL', sqlite: 'fichier SQLite', search: 'moteur de recherche', kafka: 'Kafka', network: 'réseau (connexion refusée ou coupée)', unknown: 'dépendance' };
 
 // ---------------------------------------------------------------------------------------------------------
 // Lettres mortes
@@ -437,7 +468,7 @@ function renderDeadLetters(main, run) {
             [
               { label: 'Position', value: (d) => d.offset, rowHeader: true, num: true },
               { label: 'Événement', value: (d) => h('span', null, d.eventType || 'type inconnu', d.eventId ? [h('br'), h('small', null, d.eventId)] : null) },
-              { label: 'Motif', value: (d) => h('span', { class: 'reason' }, d.reason) },
+              { label: 'Motif', value: (d) => h('span', { class: 'reason' }, d.reason, d.errorCode ? [h('br'), h('small', null, `code ${d.errorCode}`)] : null) },
               { label: 'Tentatives', num: true, value: (d) => integer(d.attempts) },
               { label: 'Origine', value: (d) => `${d.originalTopic} @ ${d.originalOffset}` },
               { label: 'Rejouée', value: (d) => (d.redriven ? badge('oui', 'ok') : badge('non', 'warn')) },
