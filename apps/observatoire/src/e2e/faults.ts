@@ -12,8 +12,8 @@ import { Client } from 'pg';
 
 /**
  * Fault injection for the outage tests (outage.e2e.spec.ts). Nothing here touches the shared engines
- * other tests use at the same time: PostgreSQL is a dedicated instance started through
- * deploy/local/stack.mjs in its own directory and port, the search engine is reached through a TCP
+ * other tests use at the same time: PostgreSQL and Kafka are dedicated instances started through
+ * deploy/local/stack.mjs in their own directories and ports, the search engine is reached through a TCP
  * proxy that the test closes (connections refused and cut, as when the engine stops), and the SQLite
  * file is locked by another process.
  */
@@ -42,46 +42,56 @@ async function freePort(): Promise<number> {
 
 type Stack = { up(names: string[], opts?: object): Promise<Record<string, { url?: string }>>; down(names: string[], opts?: object): Promise<unknown> };
 
-/** A PostgreSQL of its own (own data directory and port), started and stopped with the project's stack script. */
-export class DedicatedPostgres {
+/**
+ * An engine of its own (own directory and ports), started and stopped with the project's stack script
+ * (deploy/local/stack.mjs): PostgreSQL (initdb + start: a few seconds) or Kafka (KRaft, one broker: ~15 s).
+ */
+export class DedicatedEngine {
   private constructor(
+    readonly name: 'postgres' | 'kafka',
     private readonly stackDir: string,
-    readonly port: number,
+    private readonly ports: Record<string, number>,
   ) {}
 
-  static async start(): Promise<DedicatedPostgres> {
-    const pg = new DedicatedPostgres(mkdtempSync(join(tmpdir(), 'obs-fault-pg-')), await freePort());
-    await pg.up();
-    return pg;
+  static async start(name: 'postgres' | 'kafka'): Promise<DedicatedEngine> {
+    const ports: Record<string, number> = name === 'postgres' ? { PG_PORT: await freePort() } : { KAFKA_PORT: await freePort(), KAFKA_CONTROLLER_PORT: await freePort() };
+    const engine = new DedicatedEngine(name, mkdtempSync(join(tmpdir(), `obs-fault-${name}-`)), ports);
+    await engine.up();
+    return engine;
   }
 
+  /** PostgreSQL: the `postgres` database of the instance. */
   get url(): string {
-    return `postgres://observatoire:observatoire@127.0.0.1:${this.port}/postgres`;
+    return `postgres://observatoire:observatoire@127.0.0.1:${this.ports.PG_PORT}/postgres`;
+  }
+
+  /** Kafka: the broker's address. */
+  get brokers(): string[] {
+    return [`127.0.0.1:${this.ports.KAFKA_PORT}`];
   }
 
   /** stack.mjs reads its directory and ports from the environment when a call starts: set them for that call only. */
   private async withEnv<T>(run: (stack: Stack) => Promise<T>): Promise<T> {
     const stack = (await import(resolve(__dirname, '../../../../deploy/local/stack.mjs'))) as Stack;
-    const saved = { dir: process.env.OBSERVATOIRE_STACK_DIR, port: process.env.PG_PORT };
-    process.env.OBSERVATOIRE_STACK_DIR = this.stackDir;
-    process.env.PG_PORT = String(this.port);
+    const vars = { OBSERVATOIRE_STACK_DIR: this.stackDir, ...Object.fromEntries(Object.entries(this.ports).map(([k, v]) => [k, String(v)])) };
+    const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, vars);
     let call: Promise<T>;
     try {
       call = run(stack);
     } finally {
-      restore('OBSERVATOIRE_STACK_DIR', saved.dir);
-      restore('PG_PORT', saved.port);
+      for (const [k, v] of Object.entries(saved)) restore(k, v);
     }
     return call;
   }
 
   up(): Promise<unknown> {
-    return this.withEnv((s) => s.up(['postgres'], { quiet: true, log: false }));
+    return this.withEnv((s) => s.up([this.name], { quiet: true, log: false }));
   }
 
-  /** PostgreSQL's fast shutdown: open sessions get 57P01, new connections are refused until `up`. */
+  /** PostgreSQL: fast shutdown (open sessions get 57P01, new connections refused). Kafka: SIGTERM, the broker stops. */
   down(): Promise<unknown> {
-    return this.withEnv((s) => s.down(['postgres'], { quiet: true, log: false }));
+    return this.withEnv((s) => s.down([this.name], { quiet: true, log: false }));
   }
 
   async createDatabase(name: string): Promise<string> {
