@@ -40,6 +40,8 @@ async function freePort(): Promise<number> {
   });
 }
 
+let stackCalls: Promise<unknown> = Promise.resolve();
+
 type Stack = { up(names: string[], opts?: object): Promise<Record<string, { url?: string }>>; down(names: string[], opts?: object): Promise<unknown> };
 
 /**
@@ -70,18 +72,23 @@ export class DedicatedEngine {
     return [`127.0.0.1:${this.ports.KAFKA_PORT}`];
   }
 
-  /** stack.mjs reads its directory and ports from the environment when a call starts: set them for that call only. */
+  /**
+   * stack.mjs reads its directory and ports from the environment (also later in a call, when it writes
+   * its stack.json): they are set for the whole call, calls one at a time, and restored afterwards.
+   */
   private async withEnv<T>(run: (stack: Stack) => Promise<T>): Promise<T> {
     const stack = (await import(resolve(__dirname, '../../../../deploy/local/stack.mjs'))) as Stack;
     const vars = { OBSERVATOIRE_STACK_DIR: this.stackDir, ...Object.fromEntries(Object.entries(this.ports).map(([k, v]) => [k, String(v)])) };
-    const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-    Object.assign(process.env, vars);
-    let call: Promise<T>;
-    try {
-      call = run(stack);
-    } finally {
-      for (const [k, v] of Object.entries(saved)) restore(k, v);
-    }
+    const call = stackCalls.then(async () => {
+      const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+      Object.assign(process.env, vars);
+      try {
+        return await run(stack);
+      } finally {
+        for (const [k, v] of Object.entries(saved)) restore(k, v);
+      }
+    });
+    stackCalls = call.catch(() => undefined);
     return call;
   }
 

@@ -19,6 +19,8 @@ import { DedicatedEngine, FaultProxy, generatedFile, SqliteLocker, storeDigest, 
  * reasonable: the outages themselves take 30 s and 60 s.
  */
 const CONTRACTS = { distributed: 2000, embedded: 2000 };
+/** A catch-up takes seconds on a quiet machine, minutes on a loaded one: generous limits per step. */
+const STEP_TIMEOUT = 900_000;
 
 interface RunResult {
   catalog: StoreDigest;
@@ -111,7 +113,7 @@ describe('an outage of a dependency during a catch-up never dead-letters an even
       expect(clean.catalog.counts.contract).toBe(contracts);
       expect(clean.analytics.counts.analytics_contract).toBe(contracts);
       expect(clean.search.total).toBe(contracts);
-    });
+    }, STEP_TIMEOUT);
 
     afterAll(async () => {
       await search?.stop();
@@ -137,7 +139,7 @@ describe('an outage of a dependency during a catch-up never dead-letters an even
       } finally {
         await kafka.down();
       }
-    });
+    }, STEP_TIMEOUT);
 
     it('PostgreSQL down for 30 s: catalog and analytics pause, resume by themselves, and match the clean run', async () => {
       const faulty = await run(async ({ urls, dbs }) => {
@@ -152,7 +154,7 @@ describe('an outage of a dependency during a catch-up never dead-letters an even
       expect(faulty.catalog).toEqual(clean.catalog);
       expect(faulty.analytics).toEqual(clean.analytics);
       expect(faulty.search).toEqual(clean.search);
-    });
+    }, STEP_TIMEOUT);
 
     it('search engine unreachable for 60 s: the search consumer pauses, resumes by itself, and matches the clean run', async () => {
       const faulty = await run(async ({ urls, dbs }) => {
@@ -167,7 +169,7 @@ describe('an outage of a dependency during a catch-up never dead-letters an even
       expect(faulty.search).toEqual(clean.search);
       expect(faulty.catalog).toEqual(clean.catalog);
       expect(faulty.analytics).toEqual(clean.analytics);
-    });
+    }, STEP_TIMEOUT);
   });
 
   describe('embedded profile (embedded log, SQLite)', () => {
@@ -212,6 +214,6 @@ describe('an outage of a dependency during a catch-up never dead-letters an even
       expect(faulty.catalog).toEqual(clean.catalog);
       expect(faulty.analytics).toEqual(clean.analytics);
       expect(faulty.search).toEqual(clean.search);
-    });
+    }, STEP_TIMEOUT);
   });
 });

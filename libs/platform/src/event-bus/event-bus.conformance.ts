@@ -130,7 +130,8 @@ export function describeEventBusConformance(name: string, factory: BusFactory) {
       const topic = factory.unique('contracts');
       const group = factory.unique('g');
       await b.ensureTopics([topic], [group]);
-      await b.publish(topic, [sampleContractEvent('D1'), sampleContractEvent('D2')]);
+      // One aggregate, so one partition (and one batch) in Kafka too.
+      await b.publish(topic, [sampleContractEvent('D1', 1), sampleContractEvent('D1', 2)]);
       let calls = 0;
       const handled: string[] = [];
       const seen: string[] = [];
@@ -154,7 +155,7 @@ export function describeEventBusConformance(name: string, factory: BusFactory) {
       });
       await sub.drain(60_000);
       await sub.stop();
-      expect(handled.sort()).toEqual(['D1', 'D2']);
+      expect(handled).toEqual(['D1', 'D1']);
       expect(calls).toBe(9);
       expect(seen).toEqual(['paused network 0', 'resumed 8 true']);
       expect(await b.deadLetters(topic, group)).toEqual([]);
