@@ -213,6 +213,7 @@ export class IngestFilesHandler {
       if (staged.length >= this.tuning.stageBatch) {
         summary.duplicates += await this.stage(staged, runId, lease);
         staged = [];
+        await yieldToEventLoop();
       }
       if (quarantined.length >= this.tuning.stageBatch) {
         await this.quarantine(quarantined, correlationId);
@@ -226,7 +227,11 @@ export class IngestFilesHandler {
     return summary;
   }
 
-  /** Fold a batch into the ledger's staged states. Returns how many records brought nothing new. */
+  /**
+   * Fold a batch into the ledger's staged states. Returns how many records brought nothing new. Each state's
+   * content hash is computed once (the hash of a state read back from the ledger is the one stored with it)
+   * and stored with the staged state, so publication never hashes it again.
+   */
   private async stage(contracts: Contract[], runId: string, lease: LedgerLease): Promise<number> {
     lease.assertHeld();
     const em = this.orm.em.fork();
@@ -236,10 +241,12 @@ export class IngestFilesHandler {
     const working = new Map<string, { state: Contract; hash: string; changed: boolean }>();
     for (const uid of uids) {
       const row = rows.get(uid);
-      const json = row?.stagedRun === runId ? row.stagedState : (row?.publishedState ?? null);
-      if (json) {
+      const ours = row?.stagedRun === runId;
+      const json = ours ? row.stagedState : (row?.publishedState ?? null);
+      if (row && json) {
         const state = JSON.parse(json) as Contract;
-        working.set(uid, { state, hash: contractContentHash(state), changed: false });
+        const stored = ours ? row.stagedHash : row.contentHash;
+        working.set(uid, { state, hash: stored ?? contractContentHash(state), changed: false });
       }
     }
     let duplicates = 0;
@@ -258,7 +265,7 @@ export class IngestFilesHandler {
     lease.assertHeld();
     await em.transactional(async (tx) => {
       await new ContractLedgerRepository(tx).stage(
-        [...working.entries()].filter(([, w]) => w.changed).map(([uid, w]) => ({ uid, stagedState: JSON.stringify(w.state), runId })),
+        [...working.entries()].filter(([, w]) => w.changed).map(([uid, w]) => ({ uid, stagedState: JSON.stringify(w.state), stagedHash: w.hash, runId })),
       );
     });
     return duplicates;
@@ -300,15 +307,16 @@ export class IngestFilesHandler {
       if (page.length === 0) break;
       after = page[page.length - 1].uid;
       const events: ContractPublishedV1[] = [];
-      const marks: { uid: string; revision: number; contentHash: string; publishedState: string }[] = [];
+      const marks: { uid: string; revision: number; contentHash: string }[] = [];
       for (const row of page) {
-        const state = JSON.parse(row.stagedState!) as Contract;
-        const hash = contractContentHash(state);
+        // The hash stored with the staged state; only a state staged without one is parsed to hash it.
+        const hash = row.stagedHash ?? contractContentHash(JSON.parse(row.stagedState!) as Contract);
         if (hash === row.contentHash) {
           unchanged++;
-          marks.push({ uid: row.uid, revision: row.revision, contentHash: hash, publishedState: row.stagedState! });
+          marks.push({ uid: row.uid, revision: row.revision, contentHash: hash });
           continue;
         }
+        const state = JSON.parse(row.stagedState!) as Contract;
         const revision = row.revision + 1;
         events.push(
           createEvent(
@@ -317,15 +325,21 @@ export class IngestFilesHandler {
             { source: INGEST_SOURCE, aggregateId: row.uid, aggregateVersion: revision, correlationId, idParts: [row.uid, String(revision), hash] },
           ),
         );
-        marks.push({ uid: row.uid, revision, contentHash: hash, publishedState: row.stagedState! });
+        marks.push({ uid: row.uid, revision, contentHash: hash });
       }
       lease.assertHeld();
       await this.publish(TOPICS.contracts, events);
-      await em.transactional(async (tx) => new ContractLedgerRepository(tx).markPublished(marks));
+      await em.transactional(async (tx) => new ContractLedgerRepository(tx).markPublished(runId, marks));
+      await yieldToEventLoop();
       published += events.length;
     }
     return { published, unchanged };
   }
+}
+
+/** Lets timers and I/O (HTTP requests of the same process) run between two batches. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function quarantineId(source: string, file: string, position: number, raw: string): string {
