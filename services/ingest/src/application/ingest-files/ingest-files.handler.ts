@@ -13,7 +13,9 @@ import { InstrumentedEventBus, metricsOfProcess, type EventBus, type Metrics } f
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { mergeContracts, type FileInput } from '../../domain';
 import { contractContentHash } from './parse-worker/parsed-item';
-import { DEFAULT_PARSE_TUNING, parsedItems, type ParseTuning } from './parse-worker/parsed-items';
+import { DEFAULT_PARSE_TUNING, parsedItems, warmParseWorker, type ParseTuning } from './parse-worker/parsed-items';
+
+export { warmParseWorker };
 import { ContractLedgerRepository } from '../../infrastructure/persistence/contract-ledger.repository';
 import { IngestRunRepository } from '../../infrastructure/persistence/ingest-run.repository';
 import { QuarantineRepository, type QuarantineEntry } from '../../infrastructure/persistence/quarantine.repository';
@@ -92,7 +94,9 @@ export class IngestFilesHandler {
     private readonly tuning: IngestTuning = { stageBatch: 1000, publishPage: 500 },
     private readonly metrics: Metrics = metricsOfProcess(),
     private readonly lock: LedgerLock = createLedgerLock(orm),
-  ) {}
+  ) {
+    if ((tuning.parse ?? DEFAULT_PARSE_TUNING).worker) warmParseWorker();
+  }
 
   /** Publish and count: an InstrumentedEventBus (the apps' bus) already counts its publications, a bare adapter (CLI) does not. */
   private async publish(topic: string, events: ObservatoireEvent[]) {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
-import { readRecords } from '../../../domain';
+import { checkAgainstSchema, readRecords } from '../../../domain';
 import { parsedItemOf, type ParsedItem } from './parsed-item';
 import type { ToMain, ToWorker, WorkerStart } from './protocol';
 
@@ -12,6 +12,8 @@ import type { ToMain, ToWorker, WorkerStart } from './protocol';
  * `maxBatches` batches waiting on the other side, so memory stays flat whatever the file size.
  */
 const port = parentPort!;
+// Compile the schema validators now, while the thread waits for its first file.
+checkAgainstSchema({}, '2022', 'marche');
 const post = (m: ToMain) => port.postMessage(m);
 
 interface Job {

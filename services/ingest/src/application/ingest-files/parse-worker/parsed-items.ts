@@ -65,8 +65,23 @@ function spawn(): Worker {
   return worker;
 }
 
+/**
+ * Starts a parse thread ahead of the first file (its start-up — compiling the domain modules and the schema
+ * validators — takes 1–3 s): a process that will ingest calls it early, so that start-up overlaps its own.
+ * The thread waits, unreferenced, in the pool.
+ */
+export function warmParseWorker(): void {
+  if (idle.length > 0 || warming) return;
+  warming = true;
+  const worker = spawn();
+  worker.unref();
+  idle.push(worker);
+}
+let warming = false;
+
 async function* inWorker(input: FileInput, source: string, tuning: ParseTuning): AsyncGenerator<ParsedItem[]> {
   const start: WorkerStart = { name: input.name, source, batchSize: tuning.batchSize, batchBytes: tuning.batchBytes, maxBatches: tuning.maxBatches };
+  warming = false;
   const worker = idle.pop() ?? spawn();
   worker.ref();
   const send = (m: ToWorker, transfer: ArrayBuffer[] = []) => worker.postMessage(m, transfer);
