@@ -1,5 +1,5 @@
 import { MikroORM } from '@mikro-orm/core';
-import { createIngestOrm, createLedgerLock, IngestFilesHandler, resolveInputs, type IngestSummary } from '@observatoire/ingest';
+import { createIngestOrm, createLedgerLock, IngestFilesHandler, resolveInputs, warmParseWorker, type IngestSummary } from '@observatoire/ingest';
 import type { ObservatoireConfig } from '@observatoire/platform';
 import { SingleBar, Presets } from 'cli-progress';
 import { createEventBus } from '../compose/event-bus.factory';
@@ -12,6 +12,8 @@ import { migrateAll } from '../compose/services';
  */
 export async function ingestCommand(config: ObservatoireConfig, args: string[], opts: { json: boolean; source: string; lockWaitMs?: number }): Promise<IngestSummary> {
   const unlock = config.profile === 'embedded' ? lockDataDir(config.dataDir, 'observatoire ingest') : () => undefined;
+  // The parse thread starts while the stores are opened and migrated (its start-up takes 1–3 s).
+  warmParseWorker();
   let orm: MikroORM | null = null;
   const bus = createEventBus(config, 'observatoire-ingest-cli');
   try {

@@ -27,7 +27,7 @@ describe('feed registry on PostgreSQL', () => {
   beforeAll(async () => {
     database = await createScratchDatabase(inject('engines').postgres.url);
     orm = await createIngestOrm(database.url);
-    expect(await migrateIngest(orm)).toEqual(['Migration20261128000000_ingest_initial', 'Migration20261128100000_ingest_feeds', 'Migration20261128200000_ingest_ledger_lock', 'Migration20261215000000_ingest_buyer_registry_stamp']);
+    expect(await migrateIngest(orm)).toEqual(['Migration20261128000000_ingest_initial', 'Migration20261128100000_ingest_feeds', 'Migration20261128200000_ingest_ledger_lock', 'Migration20261215000000_ingest_buyer_registry_stamp', 'Migration20261216000000_ingest_staged_hash']);
     bus = new EmbeddedEventLog(mkdtempSync(join(tmpdir(), 'feeds-pg-bus-')));
     server = await new FeedServer().start();
   });

@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import {
-  contentHash,
   createEvent,
   TOPICS,
   type Contract,
@@ -12,7 +11,11 @@ import {
 } from '@observatoire/contracts';
 import { InstrumentedEventBus, metricsOfProcess, type EventBus, type Metrics } from '@observatoire/platform';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
-import { mergeContracts, normaliseRecord, readRecords, type FileInput, type RawRecord } from '../../domain';
+import { mergeContracts, type FileInput } from '../../domain';
+import { contractContentHash } from './parse-worker/parsed-item';
+import { DEFAULT_PARSE_TUNING, parsedItems, warmParseWorker, type ParseTuning } from './parse-worker/parsed-items';
+
+export { warmParseWorker };
 import { ContractLedgerRepository } from '../../infrastructure/persistence/contract-ledger.repository';
 import { IngestRunRepository } from '../../infrastructure/persistence/ingest-run.repository';
 import { QuarantineRepository, type QuarantineEntry } from '../../infrastructure/persistence/quarantine.repository';
@@ -38,12 +41,33 @@ export interface IngestTuning {
   stageBatch: number;
   /** Contracts published per page in the publication phase. */
   publishPage: number;
+  /** Where and in what batches records are parsed (a worker thread by default). */
+  parse?: ParseTuning;
 }
 
-/** The provenance-free content of a contract: what a "real change" is measured on. */
-export function contractContentHash(c: Contract): string {
-  const { provenance: _p, ...content } = c;
-  return contentHash(content);
+export { contractContentHash };
+
+/** A contract on its way into the ledger: its JSON and content hash, as the parse thread made them. */
+interface StagedContract {
+  uid: string;
+  json: string;
+  hash: string;
+}
+
+/** A uid's state while a batch is folded: its JSON as read or received, parsed only when merged. */
+interface Working {
+  json: string | null;
+  state: Contract | null;
+  hash: string;
+  changed: boolean;
+}
+
+/**
+ * True when a merge changed nothing but provenance: the same record ingested again (same content hash, and
+ * the merge is idempotent) gives the state held, so its hash need not be computed again.
+ */
+function sameContent(merged: Contract, held: Contract): boolean {
+  return merged.versions.length === held.versions.length && merged.flags.length === held.flags.length;
 }
 
 /**
@@ -70,7 +94,9 @@ export class IngestFilesHandler {
     private readonly tuning: IngestTuning = { stageBatch: 1000, publishPage: 500 },
     private readonly metrics: Metrics = metricsOfProcess(),
     private readonly lock: LedgerLock = createLedgerLock(orm),
-  ) {}
+  ) {
+    if ((tuning.parse ?? DEFAULT_PARSE_TUNING).worker) warmParseWorker();
+  }
 
   /** Publish and count: an InstrumentedEventBus (the apps' bus) already counts its publications, a bare adapter (CLI) does not. */
   private async publish(topic: string, events: ObservatoireEvent[]) {
@@ -178,47 +204,54 @@ export class IngestFilesHandler {
 
   private async ingestFile(input: FileInput, runId: string, correlationId: string, opts: IngestOptions, lease: LedgerLease): Promise<FileSummary> {
     const summary = emptyFileSummary(input.name, opts.source);
-    let staged: Contract[] = [];
-    let quarantined: { raw: RawRecord; entry: QuarantineEntry }[] = [];
-    for await (const raw of readRecords(input)) {
-      if (raw.problem?.level === 'file') {
-        summary.errors.push(raw.problem.message);
-        continue;
+    let staged: StagedContract[] = [];
+    let quarantined: { format: string | null; entry: QuarantineEntry }[] = [];
+    let progressAt = 0;
+    for await (const items of parsedItems(input, opts.source, this.tuning.parse ?? DEFAULT_PARSE_TUNING)) {
+      for (const item of items) {
+        if (item.kind === 'file-error') {
+          summary.errors.push(item.message);
+          continue;
+        }
+        summary.format ??= item.format;
+        summary.records++;
+        if (item.kind === 'quarantined') {
+          summary.quarantined++;
+          quarantined.push({
+            format: item.format,
+            entry: {
+              id: quarantineId(opts.source, input.name, item.position, item.raw),
+              source: opts.source,
+              file: input.name,
+              position: item.position,
+              format: item.format,
+              recordId: item.recordId,
+              acheteurId: item.acheteurId,
+              reasons: JSON.stringify(item.reasons),
+              raw: item.raw,
+              runId,
+            },
+          });
+        } else {
+          if (item.status === 'flagged') summary.flagged++;
+          else summary.accepted++;
+          staged.push({ uid: item.uid, json: item.json, hash: item.hash });
+        }
+        if (staged.length >= this.tuning.stageBatch) {
+          summary.duplicates += await this.stage(staged, runId, lease);
+          staged = [];
+          await yieldToEventLoop();
+        }
+        if (quarantined.length >= this.tuning.stageBatch) {
+          await this.quarantine(quarantined, correlationId);
+          quarantined = [];
+          await yieldToEventLoop();
+        }
       }
-      summary.format ??= raw.format;
-      summary.records++;
-      const outcome = normaliseRecord(raw, { source: opts.source });
-      if (outcome.status === 'quarantined') {
-        summary.quarantined++;
-        quarantined.push({
-          raw,
-          entry: {
-            id: quarantineId(opts.source, input.name, raw.position, outcome.raw),
-            source: opts.source,
-            file: input.name,
-            position: raw.position,
-            format: raw.format,
-            recordId: outcome.recordId,
-            acheteurId: outcome.acheteurId,
-            reasons: JSON.stringify(outcome.reasons),
-            raw: outcome.raw,
-            runId,
-          },
-        });
-      } else {
-        if (outcome.status === 'flagged') summary.flagged++;
-        else summary.accepted++;
-        staged.push(outcome.contract);
+      if (summary.records - progressAt >= 1000) {
+        progressAt = summary.records;
+        opts.onProgress?.({ file: input.name, records: summary.records });
       }
-      if (staged.length >= this.tuning.stageBatch) {
-        summary.duplicates += await this.stage(staged, runId, lease);
-        staged = [];
-      }
-      if (quarantined.length >= this.tuning.stageBatch) {
-        await this.quarantine(quarantined, correlationId);
-        quarantined = [];
-      }
-      if (summary.records % 1000 === 0) opts.onProgress?.({ file: input.name, records: summary.records });
     }
     if (staged.length) summary.duplicates += await this.stage(staged, runId, lease);
     if (quarantined.length) await this.quarantine(quarantined, correlationId);
@@ -226,45 +259,55 @@ export class IngestFilesHandler {
     return summary;
   }
 
-  /** Fold a batch into the ledger's staged states. Returns how many records brought nothing new. */
-  private async stage(contracts: Contract[], runId: string, lease: LedgerLease): Promise<number> {
+  /**
+   * Fold a batch into the ledger's staged states. Returns how many records brought nothing new. A contract
+   * arrives as JSON with its content hash (computed once, by the parse thread); it is parsed only to merge it
+   * with a state of the same uid (already in the ledger, or earlier in the batch). The hash of a state read
+   * back from the ledger is the one stored with it; every staged state is stored with its hash, so
+   * publication never hashes it again.
+   */
+  private async stage(contracts: StagedContract[], runId: string, lease: LedgerLease): Promise<number> {
     lease.assertHeld();
     const em = this.orm.em.fork();
     const ledger = new ContractLedgerRepository(em);
     const uids = [...new Set(contracts.map((c) => c.uid))];
     const rows = await ledger.load(uids);
-    const working = new Map<string, { state: Contract; hash: string; changed: boolean }>();
+    const working = new Map<string, Working>();
     for (const uid of uids) {
       const row = rows.get(uid);
-      const json = row?.stagedRun === runId ? row.stagedState : (row?.publishedState ?? null);
-      if (json) {
-        const state = JSON.parse(json) as Contract;
-        working.set(uid, { state, hash: contractContentHash(state), changed: false });
+      const ours = row?.stagedRun === runId;
+      const json = ours ? row.stagedState : (row?.publishedState ?? null);
+      if (row && json) {
+        const stored = ours ? row.stagedHash : row.contentHash;
+        working.set(uid, { json, state: null, hash: stored ?? contractContentHash(JSON.parse(json) as Contract), changed: false });
       }
     }
     let duplicates = 0;
     for (const c of contracts) {
       const before = working.get(c.uid);
       if (!before) {
-        working.set(c.uid, { state: c, hash: contractContentHash(c), changed: true });
+        working.set(c.uid, { json: c.json, state: null, hash: c.hash, changed: true });
         continue;
       }
-      const merged = mergeContracts(before.state, c);
-      const hash = contractContentHash(merged);
+      const held = (before.state ??= JSON.parse(before.json as string) as Contract);
+      const incoming = JSON.parse(c.json) as Contract;
+      const merged = mergeContracts(held, incoming);
+      const hash = c.hash === before.hash && sameContent(merged, held) ? before.hash : contractContentHash(merged);
       if (hash === before.hash) duplicates++;
-      const provenanceChanged = merged.provenance.length !== before.state.provenance.length;
-      working.set(c.uid, { state: merged, hash, changed: before.changed || hash !== before.hash || provenanceChanged });
+      const provenanceChanged = merged.provenance.length !== held.provenance.length;
+      const changed = before.changed || hash !== before.hash || provenanceChanged;
+      working.set(c.uid, { json: null, state: merged, hash, changed });
     }
     lease.assertHeld();
     await em.transactional(async (tx) => {
       await new ContractLedgerRepository(tx).stage(
-        [...working.entries()].filter(([, w]) => w.changed).map(([uid, w]) => ({ uid, stagedState: JSON.stringify(w.state), runId })),
+        [...working.entries()].filter(([, w]) => w.changed).map(([uid, w]) => ({ uid, stagedState: w.json ?? JSON.stringify(w.state), stagedHash: w.hash, runId })),
       );
     });
     return duplicates;
   }
 
-  private async quarantine(items: { raw: RawRecord; entry: QuarantineEntry }[], correlationId: string) {
+  private async quarantine(items: { format: string | null; entry: QuarantineEntry }[], correlationId: string) {
     const em = this.orm.em.fork();
     const fresh = await new QuarantineRepository(em).record(items.map((i) => i.entry));
     const events: RecordQuarantinedV1[] = items
@@ -276,7 +319,7 @@ export class IngestFilesHandler {
             source: i.entry.source,
             file: i.entry.file,
             position: i.entry.position,
-            format: i.raw.format,
+            format: i.format as RecordQuarantinedV1['data']['format'],
             recordId: i.entry.recordId,
             acheteurId: i.entry.acheteurId,
             reasons: JSON.parse(i.entry.reasons),
@@ -300,15 +343,16 @@ export class IngestFilesHandler {
       if (page.length === 0) break;
       after = page[page.length - 1].uid;
       const events: ContractPublishedV1[] = [];
-      const marks: { uid: string; revision: number; contentHash: string; publishedState: string }[] = [];
+      const marks: { uid: string; revision: number; contentHash: string }[] = [];
       for (const row of page) {
-        const state = JSON.parse(row.stagedState!) as Contract;
-        const hash = contractContentHash(state);
+        // The hash stored with the staged state; only a state staged without one is parsed to hash it.
+        const hash = row.stagedHash ?? contractContentHash(JSON.parse(row.stagedState!) as Contract);
         if (hash === row.contentHash) {
           unchanged++;
-          marks.push({ uid: row.uid, revision: row.revision, contentHash: hash, publishedState: row.stagedState! });
+          marks.push({ uid: row.uid, revision: row.revision, contentHash: hash });
           continue;
         }
+        const state = JSON.parse(row.stagedState!) as Contract;
         const revision = row.revision + 1;
         events.push(
           createEvent(
@@ -317,15 +361,21 @@ export class IngestFilesHandler {
             { source: INGEST_SOURCE, aggregateId: row.uid, aggregateVersion: revision, correlationId, idParts: [row.uid, String(revision), hash] },
           ),
         );
-        marks.push({ uid: row.uid, revision, contentHash: hash, publishedState: row.stagedState! });
+        marks.push({ uid: row.uid, revision, contentHash: hash });
       }
       lease.assertHeld();
       await this.publish(TOPICS.contracts, events);
-      await em.transactional(async (tx) => new ContractLedgerRepository(tx).markPublished(marks));
+      await em.transactional(async (tx) => new ContractLedgerRepository(tx).markPublished(runId, marks));
+      await yieldToEventLoop();
       published += events.length;
     }
     return { published, unchanged };
   }
+}
+
+/** Lets timers and I/O (HTTP requests of the same process) run between two batches. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function quarantineId(source: string, file: string, position: number, raw: string): string {

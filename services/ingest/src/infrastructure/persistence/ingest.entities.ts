@@ -13,6 +13,7 @@ export class ContractStateRow {
   publishedState!: string | null;
   stagedState!: string | null;
   stagedRun!: string | null;
+  stagedHash!: string | null;
   updatedAt!: Date;
 }
 
@@ -26,6 +27,7 @@ export const ContractStateSchema = new EntitySchema<ContractStateRow>({
     publishedState: { type: 'text', nullable: true, fieldName: 'published_state', lazy: false },
     stagedState: { type: 'text', nullable: true, fieldName: 'staged_state' },
     stagedRun: { type: 'string', length: 64, nullable: true, fieldName: 'staged_run', index: true },
+    stagedHash: { type: 'string', length: 64, nullable: true, fieldName: 'staged_hash' },
     updatedAt: { type: 'datetime', fieldName: 'updated_at' },
   },
 });

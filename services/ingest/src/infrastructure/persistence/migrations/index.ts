@@ -141,17 +141,41 @@ class IngestBuyerRegistryStampSqlite extends Migration {
   }
 }
 
+/**
+ * The content hash of a staged state, computed once when it is staged: publication compares it with the
+ * published hash without parsing and hashing every staged state again.
+ */
+class IngestStagedHashPostgres extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('alter table ingest_contract_state add column if not exists staged_hash varchar(64) null');
+  }
+  override async down(): Promise<void> {
+    this.addSql('alter table ingest_contract_state drop column if exists staged_hash');
+  }
+}
+
+class IngestStagedHashSqlite extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('alter table ingest_contract_state add column staged_hash text null');
+  }
+  override async down(): Promise<void> {
+    this.addSql('alter table ingest_contract_state drop column staged_hash');
+  }
+}
+
 export const INGEST_MIGRATIONS: Record<SqlDialect, MigrationEntry[]> = {
   postgresql: [
     { name: 'Migration20261128000000_ingest_initial', class: IngestInitialPostgres },
     { name: 'Migration20261128100000_ingest_feeds', class: IngestFeedsPostgres },
     { name: 'Migration20261128200000_ingest_ledger_lock', class: IngestLedgerLockPostgres },
     { name: 'Migration20261215000000_ingest_buyer_registry_stamp', class: IngestBuyerRegistryStampPostgres },
+    { name: 'Migration20261216000000_ingest_staged_hash', class: IngestStagedHashPostgres },
   ],
   sqlite: [
     { name: 'Migration20261128000000_ingest_initial', class: IngestInitialSqlite },
     { name: 'Migration20261128100000_ingest_feeds', class: IngestFeedsSqlite },
     { name: 'Migration20261128200000_ingest_ledger_lock', class: IngestLedgerLockSqlite },
     { name: 'Migration20261215000000_ingest_buyer_registry_stamp', class: IngestBuyerRegistryStampSqlite },
+    { name: 'Migration20261216000000_ingest_staged_hash', class: IngestStagedHashSqlite },
   ],
 };
