@@ -28,6 +28,14 @@ describe('typed configuration that fails fast', () => {
     }
   });
 
+  it('gives search its own rate limit, configurable apart from the public API', () => {
+    expect(loadConfig({}).searchRateLimit).toEqual({ capacity: 60, refillPerSecond: 10 });
+    const c = loadConfig({ SEARCH_RATE_LIMIT_BURST: '500', SEARCH_RATE_LIMIT_PER_SECOND: '250', PUBLIC_RATE_LIMIT_BURST: '7' });
+    expect(c.searchRateLimit).toEqual({ capacity: 500, refillPerSecond: 250 });
+    expect(c.publicRateLimit.capacity).toBe(7);
+    expect(() => loadConfig({ SEARCH_RATE_LIMIT_BURST: '0' })).toThrow(/SEARCH_RATE_LIMIT_BURST/);
+  });
+
   it('names every invalid variable', () => {
     expect(() => loadConfig({ PORT: 'abc', SEARCH_URL: 'not a url' })).toThrow(/PORT[\s\S]*SEARCH_URL/);
   });

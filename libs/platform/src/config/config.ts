@@ -54,6 +54,9 @@ const RawConfig = z.object({
   /** Public read-only API (besides search): burst and refill per client IP. */
   PUBLIC_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(120),
   PUBLIC_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(20),
+  /** Public search endpoints (`/api/search`, `/api/search/organisations`): their own burst and refill per client IP. */
+  SEARCH_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(60),
+  SEARCH_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -86,6 +89,8 @@ export interface ObservatoireConfig {
   otlpEndpoint: string | null;
   logLevel: string;
   publicRateLimit: { capacity: number; refillPerSecond: number };
+  /** The search endpoints' own per-client token bucket. */
+  searchRateLimit: { capacity: number; refillPerSecond: number };
 }
 
 export interface OidcConfig {
@@ -153,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
     logLevel: c.LOG_LEVEL,
     publicRateLimit: { capacity: c.PUBLIC_RATE_LIMIT_BURST, refillPerSecond: c.PUBLIC_RATE_LIMIT_PER_SECOND },
+    searchRateLimit: { capacity: c.SEARCH_RATE_LIMIT_BURST, refillPerSecond: c.SEARCH_RATE_LIMIT_PER_SECOND },
   };
 }
 

@@ -4,12 +4,13 @@ import { dirname } from 'node:path';
 import type { OrganisationProfile } from '@observatoire/contracts';
 import { ANALYZER_VERSION, frenchTerms, normaliseName } from '../../domain/french-analyzer';
 import { highlightTerms } from '../../domain/highlight';
-import { applyOrganisationProfile, type ContractSearchDocument } from '../../domain/search-document';
+import { applyOrganisationProfiles, type ContractSearchDocument } from '../../domain/search-document';
 import type {
   OrganisationUpdateReport,
   ReindexReport,
   SearchIndex,
   SearchIndexHealth,
+  UpsertOptions,
   UpsertReport,
 } from '../../domain/search-index.port';
 import {
@@ -246,14 +247,15 @@ export class EmbeddedSearchIndex implements SearchIndex {
     setMeta.run('schema', String(SCHEMA_VERSION));
   }
 
-  async upsertMany(docs: ContractSearchDocument[]): Promise<UpsertReport> {
+  async upsertMany(docs: ContractSearchDocument[], options?: UpsertOptions): Promise<UpsertReport> {
     const report: UpsertReport = { applied: 0, stale: 0, failed: [] };
-    const current = this.db.prepare('SELECT version FROM contracts WHERE uid = ?').pluck();
+    const current = this.stmt('SELECT version FROM contracts WHERE uid = ?').pluck();
+    const sameVersion = options?.sameVersion === true;
     // One transaction for the batch: fast, and all-or-nothing if the process dies midway.
     this.db.transaction(() => {
       for (const doc of docs) {
         const stored = current.get(doc.uid) as number | undefined;
-        if (stored !== undefined && stored >= doc.version) {
+        if (stored !== undefined && (sameVersion ? stored > doc.version : stored >= doc.version)) {
           report.stale++;
           continue;
         }
@@ -269,17 +271,30 @@ export class EmbeddedSearchIndex implements SearchIndex {
   }
 
   async updateOrganisation(profile: OrganisationProfile): Promise<OrganisationUpdateReport> {
-    const rows = this.db
-      .prepare(
-        `SELECT d.doc FROM documents d WHERE d.rid IN (
-           SELECT rid FROM contracts WHERE buyer_id = ? UNION SELECT rid FROM titulaires WHERE id = ?)`,
-      )
-      .pluck()
-      .all(profile.id, profile.id) as string[];
+    return this.updateOrganisations([profile]);
+  }
+
+  /** Every document naming any of the profiles, selected by indexed lookups, rewritten once, in one transaction. */
+  async updateOrganisations(profiles: readonly OrganisationProfile[]): Promise<OrganisationUpdateReport> {
+    const byId = new Map(profiles.map((p) => [p.id, p]));
+    if (byId.size === 0) return { updated: 0 };
+    const done = new Set<number>();
+    const ids = [...byId.keys()];
     this.db.transaction(() => {
-      for (const json of rows) this.write(applyOrganisationProfile(JSON.parse(json) as ContractSearchDocument, profile));
+      for (let i = 0; i < ids.length; i += 400) {
+        const part = ids.slice(i, i + 400);
+        const marks = part.map(() => '?').join(', ');
+        const rows = this.db
+          .prepare(`SELECT d.rid, d.doc FROM documents d WHERE d.rid IN (SELECT rid FROM contracts WHERE buyer_id IN (${marks}) UNION SELECT rid FROM titulaires WHERE id IN (${marks}))`)
+          .all(...part, ...part) as { rid: number; doc: string }[];
+        for (const row of rows) {
+          if (done.has(row.rid)) continue; // named by profiles of two chunks: already rewritten with all of them
+          done.add(row.rid);
+          this.write(applyOrganisationProfiles(JSON.parse(row.doc) as ContractSearchDocument, byId));
+        }
+      }
     })();
-    return { updated: rows.length };
+    return { updated: done.size };
   }
 
   async search(input: SearchQueryInput): Promise<SearchResult> {
