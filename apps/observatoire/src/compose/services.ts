@@ -34,7 +34,7 @@ function toNames(result: unknown): string[] {
 export function searchConfigOf(c: ObservatoireConfig): SearchConfig {
   const s = c.search;
   if ('url' in s) return { engine: 'elasticsearch', url: s.url, flavor: s.flavor, indexPrefix: s.indexPrefix, username: s.username, password: s.password };
-  return { engine: 'embedded', file: s.embedded };
+  return { engine: 'embedded', file: s.embedded, readers: s.readers };
 }
 
 export const SERVICES: Record<ServiceName, ServiceDescriptor> = {

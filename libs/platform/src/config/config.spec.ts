@@ -5,7 +5,7 @@ describe('typed configuration that fails fast', () => {
     const c = loadConfig({ OBSERVATOIRE_DATA_DIR: '/srv/obs' });
     expect(c.profile).toBe('embedded');
     expect(c.databases.catalog).toBe('sqlite:/srv/obs/catalog.db');
-    expect(c.search).toEqual({ embedded: '/srv/obs/search.db', indexPrefix: 'observatoire' });
+    expect(c.search).toEqual({ embedded: '/srv/obs/search.db', indexPrefix: 'observatoire', readers: 2 });
     expect(c.kafka).toBeNull();
   });
 

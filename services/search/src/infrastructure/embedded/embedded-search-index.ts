@@ -41,11 +41,26 @@ import {
   type SearchResult,
 } from '../../domain/search-result';
 import { SearchCursorInvalidError, SearchEngineError } from '../../domain/search.errors';
+import { EmbeddedReadPool } from './embedded-read-pool';
 
 export interface EmbeddedSearchIndexConfig {
   /** SQLite file path, or ':memory:' (tests). The directory is created when missing. */
   file: string;
+  /**
+   * Reader threads for `search` and `suggestOrganisations` (read-only WAL connections, see
+   * EmbeddedReadPool): queries run in parallel and off the caller's event loop. 0 = on this
+   * connection, synchronously (always the case for ':memory:', which other connections cannot see).
+   * Default 0 here (tests, tools); the observatory's composition sets SEARCH_EMBEDDED_READERS (default 2).
+   */
+  readers?: number;
+  /** Queries queued or running on the readers at once before new ones are refused (default 64). */
+  maxQueue?: number;
+  /** Open read-only, as a reader thread does (no schema creation, no writes). */
+  readonly?: boolean;
 }
+
+export const DEFAULT_EMBEDDED_READERS = 0;
+export const DEFAULT_EMBEDDED_MAX_QUEUE = 64;
 
 const ENGINE = 'sqlite';
 /** Stored in `meta`: bump when the table layout changes (the analyzer has its own version). */
@@ -184,11 +199,27 @@ export class EmbeddedSearchIndex implements SearchIndex {
   private readonly facetCache = new Map<string, { stamp: string; value: { total: number; facets: Facets } }>();
 
   constructor(private readonly config: EmbeddedSearchIndexConfig) {
+    if (config.readonly) {
+      this.db = new Database(config.file, { readonly: true, fileMustExist: true });
+      return;
+    }
     if (config.file !== ':memory:') mkdirSync(dirname(config.file), { recursive: true });
     this.db = new Database(config.file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
+    const readers = config.file === ':memory:' ? 0 : (config.readers ?? DEFAULT_EMBEDDED_READERS);
+    this.readerCount = readers;
+  }
+
+  private readonly readerCount: number = 0;
+  private pool: EmbeddedReadPool | null = null;
+
+  /** The reader threads, started at the first query (after ensureIndex has created the tables). */
+  private readPool(): EmbeddedReadPool | null {
+    if (this.readerCount === 0 || !this.db.open) return null;
+    this.pool ??= new EmbeddedReadPool({ file: this.config.file, readers: this.readerCount, maxQueue: this.config.maxQueue ?? DEFAULT_EMBEDDED_MAX_QUEUE });
+    return this.pool;
   }
 
   async ensureIndex(): Promise<void> {
@@ -298,6 +329,16 @@ export class EmbeddedSearchIndex implements SearchIndex {
   }
 
   async search(input: SearchQueryInput): Promise<SearchResult> {
+    const pool = this.readPool();
+    if (pool) {
+      parseSearchQuery(input); // invalid input is refused here, without a round trip to a reader
+      return pool.search(input);
+    }
+    return this.searchHere(input);
+  }
+
+  /** The query on this connection (a reader thread, ':memory:', or readers: 0). */
+  private async searchHere(input: SearchQueryInput): Promise<SearchResult> {
     const q = parseSearchQuery(input);
     const sort = effectiveSort(q);
     const terms = q.q ? frenchTerms(q.q) : [];
@@ -437,6 +478,11 @@ export class EmbeddedSearchIndex implements SearchIndex {
   }
 
   async suggestOrganisations(prefix: string, limit?: number): Promise<OrganisationSuggestion[]> {
+    const pool = this.readPool();
+    if (pool) {
+      parseSuggestQuery(prefix, limit);
+      return pool.suggestOrganisations(prefix, limit);
+    }
     const s = parseSuggestQuery(prefix, limit);
     const digits = /^\d{3,14}$/.test(s.prefix) ? s.prefix : null;
     // Words are [a-z0-9]+ after normaliseName, quoted: no FTS5 syntax can come from the user.
@@ -499,6 +545,8 @@ export class EmbeddedSearchIndex implements SearchIndex {
   }
 
   async close(): Promise<void> {
+    await this.pool?.close();
+    this.pool = null;
     if (this.db.open) this.db.close();
   }
 
