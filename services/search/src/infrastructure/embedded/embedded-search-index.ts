@@ -68,7 +68,8 @@ const SCHEMA_VERSION = 2;
 /** FTS5 column weights for bm25: objet counts three times an organisation name or a CPV label. */
 const BM25_WEIGHTS = '3.0, 1.0, 1.0';
 
-const FACET_CACHE_SIZE = 200;
+/** Entries of the totals-and-facets cache (a few kB each): the popular searches of a public site fit. */
+const FACET_CACHE_SIZE = 2000;
 
 const bool = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 0);
 
