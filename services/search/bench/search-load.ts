@@ -180,10 +180,20 @@ function get(path: string): Promise<{ status: number; body: string }> {
   });
 }
 
-/** One search, and page 2 by cursor one time in ten (a second request, measured apart). */
+/** Errors by kind (HTTP status, or the client-side failure), printed after the table. */
+const errorKinds = new Map<string, number>();
+const countError = (kind: string) => errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
+
+/** One search through /api/search. */
 async function httpSearch(q: SearchQueryInput): Promise<boolean> {
-  const r = await get(`/api/search?${toParams(q)}`);
-  return r.status === 200;
+  try {
+    const r = await get(`/api/search?${toParams(q)}`);
+    if (r.status !== 200) countError(`HTTP ${r.status}${r.status >= 400 ? ` ${(/"code":"([A-Z_]+)"/.exec(r.body) ?? [])[1] ?? ''}` : ''}`);
+    return r.status === 200;
+  } catch (err) {
+    countError(err instanceof Error ? err.message : String(err));
+    throw err;
+  }
 }
 
 async function openLoop(): Promise<string> {
@@ -371,6 +381,7 @@ async function main(): Promise<void> {
   }
   console.log(header);
   for (const r of rows) console.log(r);
+  if (errorKinds.size) console.log(`errors by kind: ${[...errorKinds].map(([k, n]) => `${k} × ${n}`).join(', ')}`);
   if (!KEEP && ENGINE === 'opensearch') await createSearchIndex(config).drop();
 }
 
