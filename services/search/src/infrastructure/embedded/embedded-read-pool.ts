@@ -122,7 +122,7 @@ export class EmbeddedReadPool {
     if (this.inFlight >= this.options.maxQueue) {
       return Promise.reject(new SearchOverloadedError(`${this.inFlight} queries in flight on ${this.readers.length} readers (limit ${this.options.maxQueue})`));
     }
-    const reader = this.readers.reduce((best, r) => (r.pending.size < best.pending.size ? r : best));
+    const reader = this.pickReader(body);
     const id = this.nextId++;
     this.inFlight++;
     return new Promise((resolve, reject) => {
@@ -138,6 +138,21 @@ export class EmbeddedReadPool {
       });
       reader.worker.postMessage({ id, ...body } satisfies ReadRequest);
     });
+  }
+
+  /**
+   * The same search (text, filters, facets: the key of a reader's counts cache) goes to the same
+   * reader, so the readers' caches hold different searches instead of the same popular ones twice;
+   * when that reader has more than 2 queries more in flight than the least busy one, the least busy
+   * one takes it (a hot search never piles up on one thread).
+   */
+  private pickReader(body: { op: 'search'; input: SearchQueryInput } | { op: 'suggest'; prefix: string; limit?: number }): Reader {
+    const least = this.readers.reduce((best, r) => (r.pending.size < best.pending.size ? r : best));
+    const key = body.op === 'search' ? JSON.stringify([body.input.q ?? '', body.input.filters ?? {}, body.input.facets ?? null]) : body.prefix;
+    let h = 0;
+    for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0;
+    const home = this.readers[Math.abs(h) % this.readers.length];
+    return home.pending.size - least.pending.size > 2 ? least : home;
   }
 
   private spawn(): Reader {
