@@ -471,6 +471,30 @@ export function describeSearchIndexConformance(name: string, factory: SearchInde
         expect(uids(await index.search({ filters: { buyerType: 'epci', buyerTerritory: { departement: '35' } } }))).toEqual(uidsOf('c1', 'c6'));
         expect((await index.updateOrganisation(aProfile({ id: '99999999999999', nom: 'Personne' }))).updated).toBe(0);
       });
+
+      it('applies a batch of profiles in one set-based call, each document rewritten once with all of them', async () => {
+        const orgsWithoutBuyer = new Map([...Object.values(SUPPLIERS)].map((p) => [p.id, p]));
+        await load([documentOf(FIXTURE.c1, 1, orgsWithoutBuyer), documentOf(FIXTURE.c6, 1, orgsWithoutBuyer), documentOf(FIXTURE.c8, 3)]);
+        const late = aProfile({ id: UNRESOLVED_SUPPLIER_ID, nom: 'MENUISERIE LE GOFF', categorieEntreprise: 'PME', departementCode: '29', regionCode: '53' });
+        const unknown = aProfile({ id: '99999999999999', nom: 'Personne' });
+        // c1 and c6 name the buyer, c8 the late supplier: three documents, each counted once.
+        expect(await index.updateOrganisations([BUYERS.rennesMetropole, late, unknown])).toEqual({ updated: 3 });
+        expect(await index.updateOrganisations([])).toEqual({ updated: 0 });
+        await index.refresh();
+        expect(uids(await index.search({ filters: { buyerType: 'epci', buyerTerritory: { departement: '35' } } }))).toEqual(uidsOf('c1', 'c6'));
+        expect(uids(await index.search({ q: 'menuiserie goff' }))).toEqual(uidsOf('c8'));
+        expect((await index.upsertMany([documentOf(FIXTURE.c8, 3)])).stale).toBe(1); // versions untouched
+      });
+
+      it('rewrites a document at its own revision only when asked (sameVersion), never an older one', async () => {
+        await load([documentOf(FIXTURE.c1, 2)]);
+        const again = documentOf(aContract({ ...FIXTURE.c1, objet: 'Travaux de voirie, même révision re-dénormalisée' }), 2);
+        expect(await index.upsertMany([again])).toEqual({ applied: 0, stale: 1, failed: [] });
+        expect(await index.upsertMany([again], { sameVersion: true })).toEqual({ applied: 1, stale: 0, failed: [] });
+        expect(await index.upsertMany([documentOf(FIXTURE.c1, 1)], { sameVersion: true })).toEqual({ applied: 0, stale: 1, failed: [] });
+        await index.refresh();
+        expect(uids(await index.search({ q: 'dénormalisée' }))).toEqual(uidsOf('c1'));
+      });
     });
 
     describe('suggestions, counts, lifecycle', () => {

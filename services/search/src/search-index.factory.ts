@@ -28,6 +28,10 @@ export const SearchConfigSchema = z.discriminatedUnion('engine', [
     engine: z.literal('embedded'),
     /** SQLite file, or ':memory:'. */
     file: z.string().min(1),
+    /** Read-only reader threads for queries (0, the default = queries on the writer's connection). */
+    readers: z.number().int().min(0).max(16).optional(),
+    /** Queries queued or running on the readers before new ones are refused with 503 (default 64). */
+    maxQueue: z.number().int().min(1).max(10_000).optional(),
   }),
 ]);
 export type SearchConfig = z.input<typeof SearchConfigSchema>;
@@ -36,7 +40,8 @@ export type SearchConfig = z.input<typeof SearchConfigSchema>;
  * Typed configuration from the environment, failing fast (no silent fallback to a default server):
  *  SEARCH_ENGINE=elasticsearch → SEARCH_URL, SEARCH_ENGINE_FLAVOR=opensearch|elasticsearch, SEARCH_INDEX_PREFIX,
  *                                SEARCH_USERNAME, SEARCH_PASSWORD
- *  SEARCH_ENGINE=embedded      → SEARCH_DATA_DIR (file search-contracts.sqlite in it) or SEARCH_SQLITE_FILE
+ *  SEARCH_ENGINE=embedded      → SEARCH_DATA_DIR (file search-contracts.sqlite in it) or SEARCH_SQLITE_FILE,
+ *                                SEARCH_EMBEDDED_READERS, SEARCH_EMBEDDED_MAX_QUEUE
  */
 export function searchConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SearchConfig {
   const engine = env.SEARCH_ENGINE;
@@ -54,9 +59,17 @@ export function searchConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Searc
         ? {
             engine,
             file: env.SEARCH_SQLITE_FILE ?? (env.SEARCH_DATA_DIR ? join(env.SEARCH_DATA_DIR, 'search-contracts.sqlite') : undefined),
+            readers: numberOrRaw(env.SEARCH_EMBEDDED_READERS),
+            maxQueue: numberOrRaw(env.SEARCH_EMBEDDED_MAX_QUEUE),
           }
         : { engine };
   return parseSearchConfig(JSON.parse(JSON.stringify(raw)));
+}
+
+/** A numeric variable as a number (the schema then checks its range), kept as text when it is not one (the schema names it). */
+function numberOrRaw(v: string | undefined): number | string | undefined {
+  if (v === undefined || v === '') return undefined;
+  return /^\d+$/.test(v) ? Number(v) : v;
 }
 
 export function parseSearchConfig(input: unknown): SearchConfig {

@@ -34,7 +34,7 @@ function toNames(result: unknown): string[] {
 export function searchConfigOf(c: ObservatoireConfig): SearchConfig {
   const s = c.search;
   if ('url' in s) return { engine: 'elasticsearch', url: s.url, flavor: s.flavor, indexPrefix: s.indexPrefix, username: s.username, password: s.password };
-  return { engine: 'embedded', file: s.embedded };
+  return { engine: 'embedded', file: s.embedded, readers: s.readers };
 }
 
 export const SERVICES: Record<ServiceName, ServiceDescriptor> = {
@@ -46,7 +46,7 @@ export const SERVICES: Record<ServiceName, ServiceDescriptor> = {
     module: async (c) => CatalogModule.register({ ormUrl: c.databases.catalog, sireneApiUrl: c.sireneApiUrl ?? undefined }),
     migrate: (c) => withOrm(() => openCatalogOrm({ url: c.databases.catalog }), async (orm) => (await migrateCatalog(orm)).applied),
   },
-  search: { module: async (c) => SearchModule.register({ search: searchConfigOf(c) }) },
+  search: { module: async (c) => SearchModule.register({ search: searchConfigOf(c), rateLimit: c.searchRateLimit }) },
   analytics: {
     module: async (c) => AnalyticsModule.register({ databaseUrl: c.databases.analytics }),
     migrate: (c) => withOrm(() => createAnalyticsOrm(c.databases.analytics), async (orm) => toNames(await migrateAnalytics(orm))),

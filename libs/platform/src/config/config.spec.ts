@@ -5,7 +5,7 @@ describe('typed configuration that fails fast', () => {
     const c = loadConfig({ OBSERVATOIRE_DATA_DIR: '/srv/obs' });
     expect(c.profile).toBe('embedded');
     expect(c.databases.catalog).toBe('sqlite:/srv/obs/catalog.db');
-    expect(c.search).toEqual({ embedded: '/srv/obs/search.db', indexPrefix: 'observatoire' });
+    expect(c.search).toEqual({ embedded: '/srv/obs/search.db', indexPrefix: 'observatoire', readers: 2 });
     expect(c.kafka).toBeNull();
   });
 
@@ -26,6 +26,14 @@ describe('typed configuration that fails fast', () => {
         'ANALYTICS_DATABASE_URL is required by the analytics service in the distributed profile',
       ]);
     }
+  });
+
+  it('gives search its own rate limit, configurable apart from the public API', () => {
+    expect(loadConfig({}).searchRateLimit).toEqual({ capacity: 60, refillPerSecond: 10 });
+    const c = loadConfig({ SEARCH_RATE_LIMIT_BURST: '500', SEARCH_RATE_LIMIT_PER_SECOND: '250', PUBLIC_RATE_LIMIT_BURST: '7' });
+    expect(c.searchRateLimit).toEqual({ capacity: 500, refillPerSecond: 250 });
+    expect(c.publicRateLimit.capacity).toBe(7);
+    expect(() => loadConfig({ SEARCH_RATE_LIMIT_BURST: '0' })).toThrow(/SEARCH_RATE_LIMIT_BURST/);
   });
 
   it('names every invalid variable', () => {

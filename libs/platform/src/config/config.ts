@@ -54,6 +54,11 @@ const RawConfig = z.object({
   /** Public read-only API (besides search): burst and refill per client IP. */
   PUBLIC_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(120),
   PUBLIC_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(20),
+  /** Public search endpoints (`/api/search`, `/api/search/organisations`): their own burst and refill per client IP. */
+  SEARCH_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(60),
+  SEARCH_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(10),
+  /** Embedded search: read-only SQLite connections in worker threads serving queries (0 = on the writer's connection). */
+  SEARCH_EMBEDDED_READERS: z.coerce.number().int().min(0).max(16).default(2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -75,7 +80,7 @@ export interface ObservatoireConfig {
     sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
   } | null;
   databases: { ingest: string; catalog: string; analytics: string };
-  search: { url: string; flavor: 'opensearch' | 'elasticsearch'; indexPrefix: string; username?: string; password?: string } | { embedded: string; indexPrefix: string };
+  search: { url: string; flavor: 'opensearch' | 'elasticsearch'; indexPrefix: string; username?: string; password?: string } | { embedded: string; indexPrefix: string; readers: number };
   sireneApiUrl: string | null;
   /** API keys with the role `admin` (which implies `ingest`). */
   adminTokens: string[];
@@ -86,6 +91,8 @@ export interface ObservatoireConfig {
   otlpEndpoint: string | null;
   logLevel: string;
   publicRateLimit: { capacity: number; refillPerSecond: number };
+  /** The search endpoints' own per-client token bucket. */
+  searchRateLimit: { capacity: number; refillPerSecond: number };
 }
 
 export interface OidcConfig {
@@ -145,7 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     search: c.SEARCH_URL
       ? { url: c.SEARCH_URL, flavor: c.SEARCH_ENGINE_FLAVOR, indexPrefix: c.SEARCH_INDEX_PREFIX, username: c.SEARCH_USERNAME, password: c.SEARCH_PASSWORD }
-      : { embedded: join(dataDir, 'search.db'), indexPrefix: c.SEARCH_INDEX_PREFIX },
+      : { embedded: join(dataDir, 'search.db'), indexPrefix: c.SEARCH_INDEX_PREFIX, readers: c.SEARCH_EMBEDDED_READERS },
     sireneApiUrl: c.SIRENE_API_URL ?? null,
     adminTokens: list(c.OBSERVATOIRE_ADMIN_TOKENS),
     ingestTokens: list(c.OBSERVATOIRE_INGEST_TOKENS),
@@ -153,6 +160,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
     logLevel: c.LOG_LEVEL,
     publicRateLimit: { capacity: c.PUBLIC_RATE_LIMIT_BURST, refillPerSecond: c.PUBLIC_RATE_LIMIT_PER_SECOND },
+    searchRateLimit: { capacity: c.SEARCH_RATE_LIMIT_BURST, refillPerSecond: c.SEARCH_RATE_LIMIT_PER_SECOND },
   };
 }
 

@@ -57,3 +57,28 @@ describe('generateDecp', () => {
     expect(maxBuffered).toBeLessThan(512 * 1024);
   });
 });
+
+describe('synthetic objets from real ones', () => {
+  it('draws objets from the real vocabulary, varied and deterministic, so a text query matches a realistic share', async () => {
+    const { readRealObjets } = await import('./objets/real-objets');
+    const real = readRealObjets();
+    const vocabulary = new Set(real.all.flatMap((o) => o.toLowerCase().split(/[^\p{L}\p{N}]+/u)).filter(Boolean));
+    const text = await generate({ contracts: 3000, seed: 42, shape: 'decp-2022-json' });
+    expect(await generate({ contracts: 3000, seed: 42, shape: 'decp-2022-json' })).toBe(text);
+    const objets = [...text.matchAll(/"objet":"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
+    expect(objets.length).toBeGreaterThanOrEqual(3000);
+    expect(new Set(objets).size).toBeGreaterThan(1500); // not ten phrases repeated
+    const unknownWords = new Set<string>();
+    for (const o of objets) {
+      if (!o.startsWith('[SYNTHÉTIQUE] ')) unknownWords.add(`(unmarked) ${o}`);
+      const words = o.replace(/^\[SYNTHÉTIQUE\] /, '').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+      for (const w of words) if (!/^\d+$/.test(w) && w !== 'lot' && !vocabulary.has(w)) unknownWords.add(w);
+    }
+    expect([...unknownWords]).toEqual([]);
+    // A common word of public procurement matches a minority of contracts, not 10 % by construction of 10 titles.
+    const share = (w: RegExp) => objets.filter((o) => w.test(o)).length / objets.length;
+    expect(share(/voirie/i)).toBeGreaterThan(0.002);
+    expect(share(/voirie/i)).toBeLessThan(0.1);
+    expect(share(/restauration scolaire/i)).toBeLessThan(0.05);
+  });
+});

@@ -1,4 +1,5 @@
 import { Prng } from './prng';
+import { drawObjet } from './objets/real-objets';
 
 /** Breton buyers by SIREN (DOMAIN.md §4); establishments get a synthetic NIC. */
 export const BRETON_BUYER_SIRENS = [
@@ -17,7 +18,6 @@ const PROCEDURES: ReadonlyArray<readonly [string, number]> = [
   ['Procédure adaptée', 70], ["Appel d'offres ouvert", 18], ['Procédure avec négociation', 5],
   ['Marché passé sans publicité ni mise en concurrence préalable', 5], ["Appel d'offres restreint", 1], ['Dialogue compétitif', 1],
 ];
-const OBJETS = ['Travaux de voirie', 'Réhabilitation de logements', 'Entretien des espaces verts', 'Fourniture de denrées alimentaires', "Maîtrise d'œuvre", 'Nettoyage des locaux', 'Transport scolaire', 'Maintenance informatique', 'Fournitures de bureau', 'Assurance dommages aux biens'];
 const CCAG: Readonly<Record<string, string>> = { '45': 'Travaux', '71': "Maitrise d'œuvre" };
 
 export type MessyKind = 'amount-1e17' | 'nc-duration' | 'bad-date' | 'cpv-check-digit' | 'legacy-procedure' | 'bad-siret' | 'flat-buyer-key' | 'string-amount';
@@ -173,7 +173,7 @@ export function drawContract(rng: Prng, world: SyntheticWorld, index: number): S
     id: `SYN${String(index).padStart(9, '0')}`,
     acheteurId: buyer.id,
     acheteurNom: buyer.nom,
-    objet: `[SYNTHÉTIQUE] ${rng.pick(OBJETS)} — lot ${rng.int(1, 12)}`,
+    objet: `[SYNTHÉTIQUE] ${drawObjet(rng, codeCPV)}`,
     codeCPV,
     procedure: rng.weighted(PROCEDURES),
     montant,

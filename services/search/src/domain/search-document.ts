@@ -247,3 +247,19 @@ export function applyOrganisationProfile(doc: ContractSearchDocument, profile: O
     ),
   };
 }
+
+/**
+ * Every profile of the map that the document names (buyer or titulaire), applied in turn with
+ * `applyOrganisationProfile`. The set-based re-denormalisation of both engines uses it.
+ */
+export function applyOrganisationProfiles(doc: ContractSearchDocument, profiles: ReadonlyMap<string, OrganisationProfile>): ContractSearchDocument {
+  let out = doc;
+  const seen = new Set<string>();
+  for (const id of [doc.buyer.id, ...doc.titulaires.map((t) => t.id)]) {
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const p = profiles.get(id);
+    if (p) out = applyOrganisationProfile(out, p);
+  }
+  return out;
+}

@@ -17,6 +17,14 @@ export interface UpsertReport {
   failed: UpsertFailure[];
 }
 
+export interface UpsertOptions {
+  /**
+   * Also write a document whose stored version equals its own (re-denormalising a revision already
+   * indexed, e.g. with a profile stored meanwhile); an older document stays `stale`. Default false.
+   */
+  sameVersion?: boolean;
+}
+
 export interface OrganisationUpdateReport {
   /** Documents re-denormalised with the new profile. */
   updated: number;
@@ -42,9 +50,15 @@ export interface SearchIndex {
   /** Create the index (and alias) if missing. Idempotent. */
   ensureIndex(): Promise<void>;
   /** Write documents with external versioning: a version lower than or equal to the stored one is skipped. */
-  upsertMany(docs: ContractSearchDocument[]): Promise<UpsertReport>;
+  upsertMany(docs: ContractSearchDocument[], options?: UpsertOptions): Promise<UpsertReport>;
   /** Re-denormalise every document naming this organisation (profiles may arrive after contracts). */
   updateOrganisation(profile: OrganisationProfile): Promise<OrganisationUpdateReport>;
+  /**
+   * Set-based `updateOrganisation`: every document naming any of these organisations is found with
+   * one query (per chunk of ids), re-denormalised with all of them and written back once.
+   * Profiles with the same id: the last one wins. `updated` counts documents, each once.
+   */
+  updateOrganisations(profiles: readonly OrganisationProfile[]): Promise<OrganisationUpdateReport>;
   /** Validates the query (throws SearchQueryInvalidError / SearchCursorInvalidError) and runs it. */
   search(query: SearchQueryInput): Promise<SearchResult>;
   /** Buyers and suppliers whose name has words starting with the prefix (or whose id starts with it). */

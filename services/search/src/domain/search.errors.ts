@@ -7,6 +7,7 @@ export type SearchErrorCode =
   | 'SEARCH_CURSOR_INVALID'
   | 'SEARCH_ENGINE_UNAVAILABLE'
   | 'SEARCH_ENGINE_ERROR'
+  | 'SEARCH_OVERLOADED'
   | 'SEARCH_CONFIG_INVALID';
 
 export abstract class SearchError extends Error {
@@ -40,6 +41,15 @@ export class SearchEngineError extends SearchError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'SearchEngineError';
+  }
+}
+
+/** Too many queries waiting for the engine (the embedded readers' bounded queue): refused at once, retry shortly. */
+export class SearchOverloadedError extends SearchError {
+  readonly code = 'SEARCH_OVERLOADED' as const;
+  constructor(message: string) {
+    super(`Search overloaded: ${message}`);
+    this.name = 'SearchOverloadedError';
   }
 }
 

@@ -69,13 +69,12 @@ export class IndexContractWhenContractPublishedHandler {
       const ids = organisationIdsOf(latest);
       const before = await this.profiles.getMany(ids);
       const orgs = new Map<string, OrganisationProfile>([...before].map(([id, s]) => [id, s.profile]));
-      const docs = latest.map((e) =>
-        toSearchDocument(e.data.contract, orgs, cpvLabelOf(this.cpvLabels, e.data.contract.codeCPV), e.aggregateVersion),
-      );
-      const upsert = await this.index.upsertMany(docs);
+      const toDocument = (e: ContractPublishedV1, profiles: Map<string, OrganisationProfile>) =>
+        toSearchDocument(e.data.contract, profiles, cpvLabelOf(this.cpvLabels, e.data.contract.codeCPV), e.aggregateVersion);
+      const upsert = await this.index.upsertMany(latest.map((e) => toDocument(e, orgs)));
       report.applied = upsert.applied;
       report.stale = upsert.stale + (published.length - latest.length);
-      report.profilesReapplied = await this.reapplyProfilesStoredMeanwhile(ids, before);
+      report.profilesReapplied = await this.reapplyProfilesStoredMeanwhile(latest, ids, before, toDocument);
       this.accumulate(report);
       if (upsert.failed.length > 0) {
         const versionOf = new Map(latest.map((e) => [e.data.contract.uid, e.aggregateVersion]));
@@ -89,15 +88,30 @@ export class IndexContractWhenContractPublishedHandler {
     return report;
   }
 
-  private async reapplyProfilesStoredMeanwhile(ids: string[], before: Map<string, StoredProfile>): Promise<number> {
+  /**
+   * Profiles stored by the other consumer while this batch was written: this batch's own documents
+   * are rebuilt with them and rewritten at the same revision (no lookup in the index, so no refresh
+   * and no wait on the profile path); the organisations consumer covers the documents of other batches.
+   */
+  private async reapplyProfilesStoredMeanwhile(
+    latest: ContractPublishedV1[],
+    ids: string[],
+    before: Map<string, StoredProfile>,
+    toDocument: (e: ContractPublishedV1, profiles: Map<string, OrganisationProfile>) => ReturnType<typeof toSearchDocument>,
+  ): Promise<number> {
     const after = await this.profiles.getMany(ids);
-    let n = 0;
-    for (const [id, stored] of after) {
-      if (before.get(id)?.version === stored.version) continue;
-      await this.index.updateOrganisation(stored.profile);
-      n++;
+    const changed = new Set<string>();
+    for (const [id, stored] of after) if (before.get(id)?.version !== stored.version) changed.add(id);
+    if (changed.size === 0) return 0;
+    const orgs = new Map<string, OrganisationProfile>([...after].map(([id, s]) => [id, s.profile]));
+    const affected = latest.filter((e) => [e.data.contract.acheteur, ...e.data.contract.titulaires].some((ref) => changed.has(ref.id) || changed.has(ref.id.trim())));
+    const rewrite = await this.index.upsertMany(affected.map((e) => toDocument(e, orgs)), { sameVersion: true });
+    if (rewrite.failed.length > 0) {
+      throw new ContractIndexingFailedError(
+        rewrite.failed.map((f) => ({ ...f, aggregateVersion: affected.find((e) => e.data.contract.uid === f.uid)?.aggregateVersion ?? -1, transient: isTransientIndexFailure(f.reason) })),
+      );
     }
-    return n;
+    return changed.size;
   }
 
   private accumulate(r: IndexContractsReport) {

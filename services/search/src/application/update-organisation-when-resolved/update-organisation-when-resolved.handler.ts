@@ -27,9 +27,9 @@ export function latestProfiles(events: readonly OrganisationResolved[]): Organis
 }
 
 /**
- * SupplierResolved / BuyerResolved → the profile is stored (external versioning on aggregateVersion),
- * then every document naming the organisation is re-denormalised, then the store records that this
- * version was applied. Order matters:
+ * SupplierResolved / BuyerResolved → the profiles of the batch are stored (external versioning on
+ * aggregateVersion), then every document naming any of them is re-denormalised in one set-based
+ * `updateOrganisations`, then the store records that each version was applied. Order matters:
  *  - store before re-denormalising: a contract indexed concurrently either is found by
  *    `updateOrganisation` or finds the stored profile (see IndexContractWhenContractPublishedHandler);
  *  - mark after re-denormalising: a crash in between re-runs the effect on redelivery, never loses it;
@@ -49,6 +49,7 @@ export class UpdateOrganisationWhenResolvedHandler {
     const latest = latestProfiles(resolved);
     report.skipped += resolved.length - latest.length;
     const stored = await this.profiles.getMany(latest.map((e) => e.data.id));
+    const toApply: OrganisationResolved[] = [];
     for (const e of latest) {
       const current = stored.get(e.data.id);
       const alreadyDone = current && (current.version > e.aggregateVersion || (current.appliedVersion ?? -1) >= e.aggregateVersion);
@@ -56,9 +57,13 @@ export class UpdateOrganisationWhenResolvedHandler {
         report.skipped++;
         continue;
       }
-      const { updated } = await this.index.updateOrganisation(e.data);
-      await this.profiles.markApplied(e.data, e.aggregateVersion);
-      report.applied++;
+      toApply.push(e);
+    }
+    if (toApply.length > 0) {
+      // Set-based: one lookup (and, on Elasticsearch, one refresh) for the whole batch of profiles.
+      const { updated } = await this.index.updateOrganisations(toApply.map((e) => e.data));
+      for (const e of toApply) await this.profiles.markApplied(e.data, e.aggregateVersion);
+      report.applied += toApply.length;
       report.documentsUpdated += updated;
     }
     for (const k of Object.keys(report) as (keyof UpdateOrganisationsReport)[]) this.totals[k] += report[k];

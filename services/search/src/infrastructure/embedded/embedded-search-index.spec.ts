@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeSearchIndexConformance } from '../../search-index.conformance';
-import { FIXTURE, fixtureDocuments, uidsOf } from '../../testing/contract.builder';
+import { FIXTURE, fixtureDocuments, syntheticDocuments, uidsOf } from '../../testing/contract.builder';
+import { SearchCursorInvalidError, SearchOverloadedError, SearchQueryInvalidError } from '../../domain/search.errors';
 import { EmbeddedSearchIndex } from './embedded-search-index';
 
 describeSearchIndexConformance('embedded SQLite FTS5 (in memory)', () => new EmbeddedSearchIndex({ file: ':memory:' }));
@@ -60,4 +61,60 @@ describe('EmbeddedSearchIndex on a file', () => {
     await expect(reopened.ensureIndex()).rejects.toThrow(/table layout v1/);
     await reopened.close();
   });
+});
+
+describe('EmbeddedSearchIndex reader threads', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'search-readers-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('answers from read-only connections in worker threads exactly as on the writer connection, and sees each committed batch', async () => {
+    const file = join(dir, 'search.sqlite');
+    const pooled = new EmbeddedSearchIndex({ file, readers: 2 });
+    const direct = new EmbeddedSearchIndex({ file, readers: 0 });
+    await pooled.ensureIndex();
+    const docs = fixtureDocuments();
+    await pooled.upsertMany(docs.slice(0, 4));
+    expect((await pooled.search({})).total).toBe(4);
+    await pooled.upsertMany(docs.slice(4));
+    for (const q of [{}, { q: 'travaux de voirie' }, { filters: { buyerTerritory: { departement: ['29', '35'] } }, sort: { field: 'amount' as const, order: 'desc' as const } }]) {
+      expect(await pooled.search(q)).toEqual(await direct.search(q));
+    }
+    expect(await pooled.suggestOrganisations('renn', 5)).toEqual(await direct.suggestOrganisations('renn', 5));
+    await pooled.close();
+    await direct.close();
+  }, 60_000);
+
+  it('keeps the error classes of the readers: invalid query and cursor are 400s, not engine failures', async () => {
+    const file = join(dir, 'errors.sqlite');
+    const index = new EmbeddedSearchIndex({ file, readers: 1 });
+    await index.ensureIndex();
+    await index.upsertMany(fixtureDocuments());
+    await expect(index.search({ size: 0 })).rejects.toBeInstanceOf(SearchQueryInvalidError);
+    const page = await index.search({ size: 2, sort: { field: 'date', order: 'desc' } });
+    await expect(index.search({ size: 2, sort: { field: 'amount', order: 'desc' }, cursor: page.nextCursor ?? '' })).rejects.toBeInstanceOf(SearchCursorInvalidError);
+    await index.close();
+  }, 60_000);
+
+  it('runs queries in parallel off the event loop, and refuses beyond its bounded queue', async () => {
+    const file = join(dir, 'load.sqlite');
+    const index = new EmbeddedSearchIndex({ file, readers: 2, maxQueue: 8 });
+    await index.ensureIndex();
+    await index.upsertMany(syntheticDocuments(3000));
+    await index.search({ q: 'voirie' }); // readers started
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) => index.search({ filters: { amount: { min: i } }, q: i % 2 ? 'travaux' : undefined })),
+    );
+    clearInterval(timer);
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    expect(outcomes.filter((o) => o.status === 'fulfilled').length).toBeGreaterThanOrEqual(8);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(SearchOverloadedError);
+    expect(ticks).toBeGreaterThan(0); // the event loop kept turning while the readers worked
+    await index.close();
+  }, 60_000);
 });

@@ -4,12 +4,13 @@ import { dirname } from 'node:path';
 import type { OrganisationProfile } from '@observatoire/contracts';
 import { ANALYZER_VERSION, frenchTerms, normaliseName } from '../../domain/french-analyzer';
 import { highlightTerms } from '../../domain/highlight';
-import { applyOrganisationProfile, type ContractSearchDocument } from '../../domain/search-document';
+import { applyOrganisationProfiles, type ContractSearchDocument } from '../../domain/search-document';
 import type {
   OrganisationUpdateReport,
   ReindexReport,
   SearchIndex,
   SearchIndexHealth,
+  UpsertOptions,
   UpsertReport,
 } from '../../domain/search-index.port';
 import {
@@ -40,11 +41,26 @@ import {
   type SearchResult,
 } from '../../domain/search-result';
 import { SearchCursorInvalidError, SearchEngineError } from '../../domain/search.errors';
+import { EmbeddedReadPool } from './embedded-read-pool';
 
 export interface EmbeddedSearchIndexConfig {
   /** SQLite file path, or ':memory:' (tests). The directory is created when missing. */
   file: string;
+  /**
+   * Reader threads for `search` and `suggestOrganisations` (read-only WAL connections, see
+   * EmbeddedReadPool): queries run in parallel and off the caller's event loop. 0 = on this
+   * connection, synchronously (always the case for ':memory:', which other connections cannot see).
+   * Default 0 here (tests, tools); the observatory's composition sets SEARCH_EMBEDDED_READERS (default 2).
+   */
+  readers?: number;
+  /** Queries queued or running on the readers at once before new ones are refused (default 64). */
+  maxQueue?: number;
+  /** Open read-only, as a reader thread does (no schema creation, no writes). */
+  readonly?: boolean;
 }
+
+export const DEFAULT_EMBEDDED_READERS = 0;
+export const DEFAULT_EMBEDDED_MAX_QUEUE = 64;
 
 const ENGINE = 'sqlite';
 /** Stored in `meta`: bump when the table layout changes (the analyzer has its own version). */
@@ -52,7 +68,11 @@ const SCHEMA_VERSION = 2;
 /** FTS5 column weights for bm25: objet counts three times an organisation name or a CPV label. */
 const BM25_WEIGHTS = '3.0, 1.0, 1.0';
 
-const FACET_CACHE_SIZE = 200;
+/** Page cache per connection, in KiB (SQLite's default is 2 MiB). */
+const PAGE_CACHE_KIB = 65536;
+
+/** Entries of the totals-and-facets cache (a few kB each): the popular searches of a public site fit. */
+const FACET_CACHE_SIZE = 2000;
 
 const bool = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 0);
 
@@ -183,11 +203,32 @@ export class EmbeddedSearchIndex implements SearchIndex {
   private readonly facetCache = new Map<string, { stamp: string; value: { total: number; facets: Facets } }>();
 
   constructor(private readonly config: EmbeddedSearchIndexConfig) {
+    if (config.readonly) {
+      this.db = new Database(config.file, { readonly: true, fileMustExist: true });
+      this.db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+      this.db.pragma('temp_store = MEMORY'); // the materialised text match and filtered set of the facets
+      return;
+    }
     if (config.file !== ':memory:') mkdirSync(dirname(config.file), { recursive: true });
     this.db = new Database(config.file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
+    // The default 2 MiB page cache is far below the indexes of a national index: every batch would
+    // re-read its B-tree pages through the OS.
+    this.db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+    const readers = config.file === ':memory:' ? 0 : (config.readers ?? DEFAULT_EMBEDDED_READERS);
+    this.readerCount = readers;
+  }
+
+  private readonly readerCount: number = 0;
+  private pool: EmbeddedReadPool | null = null;
+
+  /** The reader threads, started at the first query (after ensureIndex has created the tables). */
+  private readPool(): EmbeddedReadPool | null {
+    if (this.readerCount === 0 || !this.db.open) return null;
+    this.pool ??= new EmbeddedReadPool({ file: this.config.file, readers: this.readerCount, maxQueue: this.config.maxQueue ?? DEFAULT_EMBEDDED_MAX_QUEUE });
+    return this.pool;
   }
 
   async ensureIndex(): Promise<void> {
@@ -246,14 +287,15 @@ export class EmbeddedSearchIndex implements SearchIndex {
     setMeta.run('schema', String(SCHEMA_VERSION));
   }
 
-  async upsertMany(docs: ContractSearchDocument[]): Promise<UpsertReport> {
+  async upsertMany(docs: ContractSearchDocument[], options?: UpsertOptions): Promise<UpsertReport> {
     const report: UpsertReport = { applied: 0, stale: 0, failed: [] };
-    const current = this.db.prepare('SELECT version FROM contracts WHERE uid = ?').pluck();
+    const current = this.stmt('SELECT version FROM contracts WHERE uid = ?').pluck();
+    const sameVersion = options?.sameVersion === true;
     // One transaction for the batch: fast, and all-or-nothing if the process dies midway.
     this.db.transaction(() => {
       for (const doc of docs) {
         const stored = current.get(doc.uid) as number | undefined;
-        if (stored !== undefined && stored >= doc.version) {
+        if (stored !== undefined && (sameVersion ? stored > doc.version : stored >= doc.version)) {
           report.stale++;
           continue;
         }
@@ -269,20 +311,43 @@ export class EmbeddedSearchIndex implements SearchIndex {
   }
 
   async updateOrganisation(profile: OrganisationProfile): Promise<OrganisationUpdateReport> {
-    const rows = this.db
-      .prepare(
-        `SELECT d.doc FROM documents d WHERE d.rid IN (
-           SELECT rid FROM contracts WHERE buyer_id = ? UNION SELECT rid FROM titulaires WHERE id = ?)`,
-      )
-      .pluck()
-      .all(profile.id, profile.id) as string[];
+    return this.updateOrganisations([profile]);
+  }
+
+  /** Every document naming any of the profiles, selected by indexed lookups, rewritten once, in one transaction. */
+  async updateOrganisations(profiles: readonly OrganisationProfile[]): Promise<OrganisationUpdateReport> {
+    const byId = new Map(profiles.map((p) => [p.id, p]));
+    if (byId.size === 0) return { updated: 0 };
+    const done = new Set<number>();
+    const ids = [...byId.keys()];
     this.db.transaction(() => {
-      for (const json of rows) this.write(applyOrganisationProfile(JSON.parse(json) as ContractSearchDocument, profile));
+      for (let i = 0; i < ids.length; i += 400) {
+        const part = ids.slice(i, i + 400);
+        const marks = part.map(() => '?').join(', ');
+        const rows = this.db
+          .prepare(`SELECT d.rid, d.doc FROM documents d WHERE d.rid IN (SELECT rid FROM contracts WHERE buyer_id IN (${marks}) UNION SELECT rid FROM titulaires WHERE id IN (${marks}))`)
+          .all(...part, ...part) as { rid: number; doc: string }[];
+        for (const row of rows) {
+          if (done.has(row.rid)) continue; // named by profiles of two chunks: already rewritten with all of them
+          done.add(row.rid);
+          this.write(applyOrganisationProfiles(JSON.parse(row.doc) as ContractSearchDocument, byId));
+        }
+      }
     })();
-    return { updated: rows.length };
+    return { updated: done.size };
   }
 
   async search(input: SearchQueryInput): Promise<SearchResult> {
+    const pool = this.readPool();
+    if (pool) {
+      parseSearchQuery(input); // invalid input is refused here, without a round trip to a reader
+      return pool.search(input);
+    }
+    return this.searchHere(input);
+  }
+
+  /** The query on this connection (a reader thread, ':memory:', or readers: 0). */
+  private async searchHere(input: SearchQueryInput): Promise<SearchResult> {
     const q = parseSearchQuery(input);
     const sort = effectiveSort(q);
     const terms = q.q ? frenchTerms(q.q) : [];
@@ -422,6 +487,11 @@ export class EmbeddedSearchIndex implements SearchIndex {
   }
 
   async suggestOrganisations(prefix: string, limit?: number): Promise<OrganisationSuggestion[]> {
+    const pool = this.readPool();
+    if (pool) {
+      parseSuggestQuery(prefix, limit);
+      return pool.suggestOrganisations(prefix, limit);
+    }
     const s = parseSuggestQuery(prefix, limit);
     const digits = /^\d{3,14}$/.test(s.prefix) ? s.prefix : null;
     // Words are [a-z0-9]+ after normaliseName, quoted: no FTS5 syntax can come from the user.
@@ -484,6 +554,8 @@ export class EmbeddedSearchIndex implements SearchIndex {
   }
 
   async close(): Promise<void> {
+    await this.pool?.close();
+    this.pool = null;
     if (this.db.open) this.db.close();
   }
 

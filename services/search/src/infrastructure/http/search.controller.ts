@@ -3,7 +3,7 @@ import { correlationIdOf } from '@observatoire/platform';
 import type { Request, Response } from 'express';
 import type { SearchIndex } from '../../domain/search-index.port';
 import type { OrganisationSuggestion } from '../../domain/search-result';
-import { SearchQueryInvalidError } from '../../domain/search.errors';
+import { SearchOverloadedError, SearchQueryInvalidError } from '../../domain/search.errors';
 import { SEARCH_HTTP_OPTIONS, SEARCH_INDEX } from '../../search.tokens';
 import { sendCacheableJson } from './http-cache';
 import { SearchRateLimitGuard } from './rate-limit.guard';
@@ -40,6 +40,7 @@ export class SearchController {
       const result = await this.index.search(searchQueryFromParams(params));
       sendCacheableJson(req, res, result, this.options.maxAgeSeconds);
     } catch (err) {
+      if (err instanceof SearchOverloadedError) res.setHeader('Retry-After', '1');
       throw toHttpError(err, correlationIdOf(req));
     }
   }
