@@ -97,6 +97,9 @@ export function differences(store: Record<string, IndicatorValue>, domain: Recor
 }
 
 /** The store's indicators and the domain's, under these filters. */
+/** What the compared stores contained, so that a property test can check it was not vacuous. */
+export const seen = { probableDuplicates: 0, priorSuppliers: 0, localYes: 0, concentratedMarkets: 0, charterMembers: 0 };
+
 export async function compare(orm: MikroORM, contracts: readonly Contract[], profiles: ReadonlyMap<string, OrganisationProfile>, filters: AnalyticsFilters): Promise<string[]> {
   const all = domainFacts(contracts, profiles, filters);
   const selected = all.filter((f, i) => matches(f, contracts[i], filters));
@@ -106,6 +109,12 @@ export async function compare(orm: MikroORM, contracts: readonly Contract[], pro
   const domain = computeIndicators(selected, { history, historyStart: dates[0], targets: {} });
   const store = await new FactsIndicatorsQuery(orm.em.fork()).compute(filters);
   const out = differences(store.indicators, domain);
+  const v = store.indicators;
+  seen.probableDuplicates += (v['data-quality'].details as { probableDuplicates: number }).probableDuplicates;
+  seen.priorSuppliers += v['first-time-suppliers'].byCount.denominator - v['first-time-suppliers'].byCount.numerator;
+  seen.localYes += v['local-share-epci'].byCount.numerator;
+  seen.concentratedMarkets += (v.concentration.details as { concentratedMarkets: number }).concentratedMarkets;
+  seen.charterMembers += v['advances-charter'].byCount.denominator;
   if (store.contracts !== selected.length) out.push(`contracts: store ${store.contracts} ≠ domain ${selected.length}`);
   return out.map((d) => `${JSON.stringify(filters)} ${d}`);
 }

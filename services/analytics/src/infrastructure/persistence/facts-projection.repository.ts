@@ -117,7 +117,7 @@ export class FactsProjectionRepository {
   /** probable_duplicate of every contract of these (buyer, CPV, montant) groups, decided by the domain's rule. */
   private async refreshDuplicates(groups: readonly DuplicateKey[]): Promise<void> {
     for (const part of chunks(groups, TUPLE_CHUNK)) {
-      const tuples = part.map(() => '(?, ?, ?)').join(', ');
+      const tuples = part.map(() => '(?, ?, cast(? as double precision))').join(', ');
       const members = (await this.db.raw(
         `select uid from ${FACT} where (buyer_id, cpv_code, montant) in (values ${tuples})`,
         part.flat(),
