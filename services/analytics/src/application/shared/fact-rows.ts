@@ -85,6 +85,17 @@ export interface ContractFactRow {
   /** Member of a group of probable duplicates (domain/probable-duplicates.ts), over the whole store. */
   probable_duplicate: number;
   flags_json: string;
+  /** The ten key fields of the publication grade (KEY_FIELDS order), 1 when filled. */
+  kf_montant: number;
+  kf_date_notification: number;
+  kf_code_cpv: number;
+  kf_lieu_execution: number;
+  kf_forme_prix: number;
+  kf_objet: number;
+  kf_nature: number;
+  kf_duree_mois: number;
+  kf_procedure: number;
+  kf_titulaires: number;
 }
 
 export interface ShareFactRow {
@@ -129,6 +140,20 @@ function charterAnswer(f: ContractFacts): AnswerCode {
   if (f.tauxAvance == null) return 'u';
   return f.tauxAvance >= CHARTER_ADVANCE_MIN_RATE ? 'y' : 'n';
 }
+
+/** The key-field columns of analytics_fact, in KEY_FIELDS order. */
+export const KEY_FIELD_COLUMNS = [
+  'kf_montant',
+  'kf_date_notification',
+  'kf_code_cpv',
+  'kf_lieu_execution',
+  'kf_forme_prix',
+  'kf_objet',
+  'kf_nature',
+  'kf_duree_mois',
+  'kf_procedure',
+  'kf_titulaires',
+] as const satisfies readonly (keyof ContractFactRow)[];
 
 /** The projection rows of already-built facts (even-split facts; the lead shares are derived). */
 export function factRowsOfFacts(f: ContractFacts, cpvCode: string | null, probableDuplicate = false): FactRows {
@@ -183,6 +208,16 @@ export function factRowsOfFacts(f: ContractFacts, cpvCode: string | null, probab
     duplicate_sources: bit(f.sources.length > 1),
     probable_duplicate: bit(probableDuplicate),
     flags_json: JSON.stringify([...f.flags].sort()),
+    kf_montant: bit(f.keyFields.montant),
+    kf_date_notification: bit(f.keyFields.dateNotification),
+    kf_code_cpv: bit(f.keyFields.codeCPV),
+    kf_lieu_execution: bit(f.keyFields.lieuExecution),
+    kf_forme_prix: bit(f.keyFields.formePrix),
+    kf_objet: bit(f.keyFields.objet),
+    kf_nature: bit(f.keyFields.nature),
+    kf_duree_mois: bit(f.keyFields.dureeMois),
+    kf_procedure: bit(f.keyFields.procedure),
+    kf_titulaires: bit(f.keyFields.titulaires),
   };
   const buyerKey = contract.buyer_siren;
   const even = coContractorShares(f.titulaires.length, 'even-split');

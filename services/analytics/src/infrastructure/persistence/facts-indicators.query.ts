@@ -19,16 +19,24 @@ import {
   smeShareIndicator,
   subcontractingIndicator,
   tpeShareIndicator,
+  GRADE_A_MAX_MEDIAN_DELAY_DAYS,
+  KEY_FIELDS,
+  publicationGradeIndicator,
+  type BuyerYearGrade,
+  type ExpectedBuyerYear,
   type FrameworkAgreementAmounts,
+  type Grade,
+  type GradeConditions,
   type IndicatorKey,
   type IndicatorValue,
   type Ratio,
 } from '../../domain';
 import { coContractorRuleOf, type AnalyticsFilters } from '../../application/shared/analytics-filters';
+import { KEY_FIELD_COLUMNS } from '../../application/shared/fact-rows';
 import { rowsOf } from './facts-projection.repository';
 import { sqlOf } from './sql';
 
-/** The indicators answered in the store (all but the publication grade, which needs the expected buyer-years). */
+/** The indicators answered in the store: all of them (the publication grade with the expected buyer-years given). */
 export const STORE_INDICATOR_KEYS = [
   'sme-share',
   'tpe-share',
@@ -47,6 +55,7 @@ export const STORE_INDICATOR_KEYS = [
   'concentration',
   'first-time-suppliers',
   'publication-delay',
+  'publication-grade',
   'data-quality',
 ] as const satisfies readonly IndicatorKey[];
 export type StoreIndicatorKey = (typeof STORE_INDICATOR_KEYS)[number];
@@ -55,7 +64,12 @@ export interface StoreIndicatorOptions {
   frameworkAgreementAmounts?: FrameworkAgreementAmounts;
   /** The store's earliest notification date (first-time suppliers are unknown within 3 years of it). */
   historyStart?: string | null;
+  /** Buyer-years expected to publish (graded E without any contract), already filtered. */
+  expectedBuyerYears?: readonly Pick<ExpectedBuyerYear, 'buyer' | 'year'>[];
 }
+
+/** Above this many buyer-years, the publication grade gives its distribution but not the list of grades. */
+export const MAX_LISTED_GRADES = 5_000;
 
 export interface StoreIndicators {
   contracts: number;
@@ -264,6 +278,7 @@ export class FactsIndicatorsQuery {
     const delayMedian = await this.delayMedian(where);
     const concentration = await this.concentration(where, weight, include);
     const flags = await this.flags(where);
+    const grade = await this.publicationGrade(where, n(c.undated), opts.expectedBuyerYears ?? []);
 
     const a = (row: Record<string, unknown>, p: string) => answered(row, p, include);
     const adv = a(c, 'adv');
@@ -312,6 +327,7 @@ export class FactsIndicatorsQuery {
         negative: n(c.delay_negative),
         missing: n(c.delay_missing),
       }),
+      'publication-grade': grade,
       'data-quality': {
         ...dataQualityIndicator([]),
         byCount: dq.byCount,
@@ -400,6 +416,65 @@ export class FactsIndicatorsQuery {
         concentratedMarkets: n(row?.concentrated_markets),
         unplaced,
         frameworkAgreementsExcluded: n(other?.fa_excluded),
+      },
+    };
+  }
+
+  /**
+   * Publication grade per buyer × year (gradeBuyerYear): one GROUP BY for the counts and the key fields (a field is
+   * filled for the group when its minimum over the contracts is 1), the median delay by row_number() per group.
+   */
+  private async publicationGrade(where: Where, undated: number, expected: readonly Pick<ExpectedBuyerYear, 'buyer' | 'year'>[]): Promise<IndicatorValue> {
+    const rows = await this.rows(
+      `with g as (select f.buyer_siren as b, f.year as y, count(*) as contracts,
+                         sum(case when f.amount is not null and f.amount < (case when f.year < 2020 then 25000 else 40000 end) then 1 else 0 end) as optional,
+                         sum(case when ${KEY_FIELD_COLUMNS.map((k) => `f.${k} = 1`).join(' and ')} then 1 else 0 end) as complete,
+                         ${KEY_FIELD_COLUMNS.map((k) => `min(f.${k}) as ${k}`).join(', ')}
+                  from analytics_fact f where ${where.sql} and f.year is not null group by f.buyer_siren, f.year),
+            d as (select f.buyer_siren as b, f.year as y, f.delay_days as v,
+                         row_number() over (partition by f.buyer_siren, f.year order by f.delay_days) as rn,
+                         count(*) over (partition by f.buyer_siren, f.year) as k
+                  from analytics_fact f where ${where.sql} and f.year is not null and f.delay_days is not null),
+            m as (select b, y, avg(v * 1.0) as median from d where rn = (k + 1) / 2 or rn = (k + 2) / 2 group by b, y)
+       select g.*, m.median from g left join m on m.b = g.b and m.y = g.y`,
+      [...where.bindings, ...where.bindings],
+    );
+    const grades = new Map<string, BuyerYearGrade>();
+    for (const r of rows) {
+      const year = Number(r.y);
+      const contracts = n(r.contracts);
+      const optionalContracts = n(r.optional);
+      const missingKeyFields = KEY_FIELDS.filter((_, i) => n(r[KEY_FIELD_COLUMNS[i]]) !== 1);
+      const medianDelayDays = r.median == null ? null : Number(r.median);
+      const conditions: GradeConditions = {
+        atLeastOneContract: contracts > 0,
+        optionalContracts: optionalContracts > 0,
+        keyFieldsFilled: contracts > 0 && missingKeyFields.length === 0,
+        medianDelayWithin60Days: medianDelayDays != null && medianDelayDays <= GRADE_A_MAX_MEDIAN_DELAY_DAYS,
+      };
+      const grade: Grade = !conditions.atLeastOneContract ? 'E' : !conditions.optionalContracts ? 'D' : !conditions.keyFieldsFilled ? 'C' : !conditions.medianDelayWithin60Days ? 'B' : 'A';
+      const buyer = String(r.b);
+      grades.set(`${buyer}|${year}`, { buyer, year, grade, contracts, optionalContracts, completeContracts: n(r.complete), missingKeyFields, medianDelayDays, conditions });
+    }
+    // expected buyer-years without any contract: the domain grades an empty group
+    const empty = publicationGradeIndicator([], { expected: [{ buyer: '', year: 2000 }] }).details!.grades[0];
+    for (const e of expected) {
+      const key = `${e.buyer}|${e.year}`;
+      if (!grades.has(key)) grades.set(key, { ...empty, buyer: e.buyer, year: e.year, missingKeyFields: [...empty.missingKeyFields], conditions: { ...empty.conditions } });
+    }
+    const distribution: Record<Grade, number> = { A: 0, B: 0, C: 0, D: 0, E: 0 };
+    for (const g of grades.values()) distribution[g.grade] += 1;
+    const list = [...grades.values()].sort((a, b) => a.buyer.localeCompare(b.buyer) || a.year - b.year);
+    const template = publicationGradeIndicator([]);
+    return {
+      ...template,
+      byCount: ratio(distribution.A, list.length, 0),
+      details: {
+        ...template.details,
+        grades: list.length <= MAX_LISTED_GRADES ? list : [],
+        ...(list.length > MAX_LISTED_GRADES ? { gradesOmitted: list.length } : {}),
+        distribution,
+        undatedContracts: undated,
       },
     };
   }
