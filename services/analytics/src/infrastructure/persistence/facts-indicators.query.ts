@@ -66,6 +66,8 @@ export interface StoreIndicatorOptions {
   historyStart?: string | null;
   /** Buyer-years expected to publish (graded E without any contract), already filtered. */
   expectedBuyerYears?: readonly Pick<ExpectedBuyerYear, 'buyer' | 'year'>[];
+  /** One year of notification only (null: the contracts without a notification date), on top of the filters. */
+  year?: number | null;
 }
 
 /** Above this many buyer-years, the publication grade gives its distribution but not the list of grades. */
@@ -210,6 +212,13 @@ export class FactsIndicatorsQuery {
     return rowsOf<Record<string, unknown>>(await this.db.raw(sql, bindings as Knex.RawBinding[]));
   }
 
+  /** The distinct years of notification of the filtered contracts (null for undated ones), by index. */
+  async years(filters: AnalyticsFilters): Promise<(number | null)[]> {
+    const where = factFilters(filters);
+    const rows = await this.rows(`select distinct f.year as y from analytics_fact f where ${where.sql}`, where.bindings);
+    return rows.map((r) => (r.y == null ? null : Number(r.y)));
+  }
+
   async historyStart(): Promise<string | null> {
     const [row] = await this.rows('select min(notification_date) as d from analytics_fact', []);
     return (row?.d as string | null) ?? null;
@@ -218,6 +227,10 @@ export class FactsIndicatorsQuery {
   async compute(filters: AnalyticsFilters, opts: StoreIndicatorOptions = {}): Promise<StoreIndicators> {
     const include = opts.frameworkAgreementAmounts === 'include';
     const where = factFilters(filters);
+    if (opts.year !== undefined) {
+      where.sql += opts.year === null ? ' and f.year is null' : ' and f.year = ?';
+      if (opts.year !== null) where.bindings.push(opts.year);
+    }
     const historyStart = opts.historyStart === undefined ? await this.historyStart() : opts.historyStart;
     const weight = coContractorRuleOf(filters) === 'lead' ? 's.share_lead' : 's.share_even';
 

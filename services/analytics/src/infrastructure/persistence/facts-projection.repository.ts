@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { Knex } from '@mikro-orm/knex';
 import type { Contract, OrganisationProfile } from '@observatoire/contracts';
 import { probableDuplicateGroups } from '../../domain';
@@ -163,6 +163,25 @@ export class FactsProjectionRepository {
   async count(): Promise<number> {
     const [row] = (await this.db(FACT).count({ n: '*' })) as { n: number | string }[];
     return Number(row.n);
+  }
+}
+
+/**
+ * Facts for the contracts a store already held when the facts migration ran (the consumers write facts for every
+ * contract they apply from then on): batches of `batch` contracts, one transaction each, until none is missing.
+ */
+export async function backfillFacts(orm: MikroORM, batch = 500): Promise<number> {
+  // not migrated yet (migrations are a separate step): the consumers will write facts once it is
+  if ((await orm.getMigrator().getPendingMigrations()).some((m) => m.name.endsWith('_analytics_facts'))) return 0;
+  let total = 0;
+  for (;;) {
+    const done = await orm.em.fork().transactional(async (tx) => {
+      const repo = new FactsProjectionRepository(tx);
+      const uids = await repo.missing(batch);
+      return uids.length === 0 ? 0 : repo.refresh(uids);
+    });
+    if (done === 0) return total;
+    total += done;
   }
 }
 

@@ -273,10 +273,12 @@ function factStatements(dialect: SqlDialect): string[] {
       primary key (contract_uid, position))`,
     'create index if not exists analytics_fact_share_supplier_idx on analytics_fact_share (supplier_id)',
     'create index if not exists analytics_fact_share_pair_idx on analytics_fact_share (pair_buyer, supplier_key, pair_date)',
+    // when the projections last changed: every answer says how current it is
+    `alter table analytics_projection_revision add column changed_at ${t.key(40)} null`,
   ];
 }
 
-const FACT_DROP = ['drop table if exists analytics_fact_share', 'drop table if exists analytics_fact'];
+const FACT_DROP = ['drop table if exists analytics_fact_share', 'drop table if exists analytics_fact', 'alter table analytics_projection_revision drop column changed_at'];
 
 class AnalyticsFactsPostgres extends Migration {
   override async up(): Promise<void> {
