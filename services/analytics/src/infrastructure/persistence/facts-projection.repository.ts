@@ -10,6 +10,8 @@ const FACT = 'analytics_fact';
 const SHARE = 'analytics_fact_share';
 /** Rows per statement of the pair and group look-ups (3 parameters a row at most). */
 const TUPLE_CHUNK = 300;
+/** SQLite's multi-row INSERT is a compound SELECT, limited to 500 terms. */
+const MAX_ROWS_PER_INSERT = 400;
 
 type Pair = [buyer: string, supplier: string];
 type DuplicateKey = [buyerId: string, cpvCode: string, montant: number];
@@ -83,12 +85,12 @@ export class FactsProjectionRepository {
     }
     const facts = rows.map((r) => r.contract);
     if (facts.length > 0) {
-      const perInsert = rowsPerInsert(Object.keys(facts[0]).length);
+      const perInsert = Math.min(MAX_ROWS_PER_INSERT, rowsPerInsert(Object.keys(facts[0]).length));
       for (const part of chunks(facts, perInsert)) await this.db(FACT).insert(part);
     }
     const shares = rows.flatMap((r) => r.shares);
     if (shares.length > 0) {
-      const perInsert = rowsPerInsert(Object.keys(shares[0]).length);
+      const perInsert = Math.min(MAX_ROWS_PER_INSERT, rowsPerInsert(Object.keys(shares[0]).length));
       for (const part of chunks(shares, perInsert)) await this.db(SHARE).insert(part);
     }
     await this.refreshPriors([...pairs.values()]);
