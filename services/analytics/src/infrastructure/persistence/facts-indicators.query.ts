@@ -209,7 +209,10 @@ export class FactsIndicatorsQuery {
   }
 
   private async rows(sql: string, bindings: readonly unknown[]): Promise<Record<string, unknown>[]> {
-    return rowsOf<Record<string, unknown>>(await this.db.raw(sql, bindings as Knex.RawBinding[]));
+    const t = performance.now();
+    const out = rowsOf<Record<string, unknown>>(await this.db.raw(sql, bindings as Knex.RawBinding[]));
+    if (process.env.FACTS_QUERY_TIMING) console.error(`${(performance.now() - t).toFixed(0)} ms ${sql.slice(0, 90).replace(/\s+/g, ' ')}`);
+    return out;
   }
 
   /** The distinct years of notification of the filtered contracts (null for undated ones), by index. */
