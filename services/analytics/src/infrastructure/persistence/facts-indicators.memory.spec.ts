@@ -9,7 +9,7 @@ import type { AnalyticsFilters } from '../../application/shared/analytics-filter
 import { createAnalyticsOrm, migrateAnalytics } from './analytics-orm';
 import { FactsIndicatorsQuery } from './facts-indicators.query';
 
-const N = 6_000;
+const N = Number(process.env.MEMORY_SPEC_N ?? 6_000);
 
 /**
  * No request loads rows: the widest filters over a large store answer with the heap about where it was (the former

@@ -54,9 +54,13 @@ export class FactsProjectionRepository {
       ids.add(c.acheteur.id);
       for (const t of c.titulaires) ids.add(t.id);
     }
+    const t0 = performance.now();
     const profiles: Map<string, OrganisationProfile> = await new OrganisationProjectionRepository(this.em).find([...ids]);
+    const t1 = performance.now();
     const rows = contracts.map((c) => factRowsOf(c, (id) => profiles.get(id)));
+    const t2 = performance.now();
     await this.write(rows);
+    if (process.env.FACTS_QUERY_TIMING) console.error(`facts replace ${contracts.length}: profiles ${(t1 - t0).toFixed(0)} ms, rows ${(t2 - t1).toFixed(0)} ms, write ${(performance.now() - t2).toFixed(0)} ms`);
     return rows.length;
   }
 
@@ -93,8 +97,11 @@ export class FactsProjectionRepository {
       const perInsert = Math.min(MAX_ROWS_PER_INSERT, rowsPerInsert(Object.keys(shares[0]).length));
       for (const part of chunks(shares, perInsert)) await this.db(SHARE).insert(part);
     }
+    const t = performance.now();
     await this.refreshPriors([...pairs.values()]);
+    const u = performance.now();
     await this.refreshDuplicates([...groups.values()]);
+    if (process.env.FACTS_QUERY_TIMING) console.error(`  priors ${pairs.size} ${(u - t).toFixed(0)} ms, duplicates ${groups.size} ${(performance.now() - u).toFixed(0)} ms`);
   }
 
   /**
