@@ -35,19 +35,23 @@ export class FactsProjectionRepository {
     return sqlOf(this.em);
   }
 
-  /** Re-derive the facts of these contracts (uids of analytics_contract; an uid no longer there loses its facts). */
+  /**
+   * Re-derive the facts of these contracts after a profile changed (uids of analytics_contract). Probable-duplicate
+   * membership is kept: it depends on the contracts' own content (buyer id, CPV, montant, titulaire ids, dates),
+   * never on a profile.
+   */
   async refresh(uids: readonly string[]): Promise<number> {
     let written = 0;
     for (const part of chunks([...new Set(uids)], IN_CHUNK)) {
       const rows = (await this.db('analytics_contract').select('contract_json').whereIn('uid', part)) as { contract_json: string }[];
       const contracts = rows.map((r) => JSON.parse(r.contract_json) as Contract);
-      written += await this.replace(contracts);
+      written += await this.replace(contracts, { keepDuplicates: true });
     }
     return written;
   }
 
   /** Replace the facts of these current contracts, computed with the stored profiles. */
-  async replace(contracts: readonly Contract[]): Promise<number> {
+  async replace(contracts: readonly Contract[], options: { keepDuplicates?: boolean } = {}): Promise<number> {
     if (contracts.length === 0) return 0;
     const ids = new Set<string>();
     for (const c of contracts) {
@@ -57,14 +61,25 @@ export class FactsProjectionRepository {
     const t0 = performance.now();
     const profiles: Map<string, OrganisationProfile> = await new OrganisationProjectionRepository(this.em).find([...ids]);
     const t1 = performance.now();
-    const rows = contracts.map((c) => factRowsOf(c, (id) => profiles.get(id)));
+    const duplicated = options.keepDuplicates ? await this.duplicated(contracts.map((c) => c.uid)) : null;
+    const rows = contracts.map((c) => factRowsOf(c, (id) => profiles.get(id), duplicated?.has(c.uid) ?? false));
     const t2 = performance.now();
-    await this.write(rows);
+    await this.write(rows, duplicated === null);
     if (process.env.FACTS_QUERY_TIMING) console.error(`facts replace ${contracts.length}: profiles ${(t1 - t0).toFixed(0)} ms, rows ${(t2 - t1).toFixed(0)} ms, write ${(performance.now() - t2).toFixed(0)} ms`);
     return rows.length;
   }
 
-  private async write(rows: readonly FactRows[]): Promise<void> {
+  /** Which of these contracts are stored as probable duplicates. */
+  private async duplicated(uids: readonly string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const part of chunks(uids, IN_CHUNK)) {
+      const rows = (await this.db(FACT).select('uid').whereIn('uid', part).where('probable_duplicate', 1)) as { uid: string }[];
+      for (const r of rows) out.add(r.uid);
+    }
+    return out;
+  }
+
+  private async write(rows: readonly FactRows[], duplicates = true): Promise<void> {
     const uids = rows.map((r) => r.contract.uid);
     const pairs = new Map<string, Pair>();
     const groups = new Map<string, DuplicateKey>();
@@ -100,7 +115,7 @@ export class FactsProjectionRepository {
     const t = performance.now();
     await this.refreshPriors([...pairs.values()]);
     const u = performance.now();
-    await this.refreshDuplicates([...groups.values()]);
+    if (duplicates) await this.refreshDuplicates([...groups.values()]);
     if (process.env.FACTS_QUERY_TIMING) console.error(`  priors ${pairs.size} ${(u - t).toFixed(0)} ms, duplicates ${groups.size} ${(performance.now() - u).toFixed(0)} ms`);
   }
 
