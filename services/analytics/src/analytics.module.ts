@@ -17,7 +17,9 @@ import { ProjectContractsHandler } from './application/project-contracts/project
 import { ProjectIngestRunsHandler } from './application/project-ingest-runs/project-ingest-runs.handler';
 import { ProjectOrganisationsHandler } from './application/project-organisations/project-organisations.handler';
 import { ProjectQuarantineHandler } from './application/project-quarantine/project-quarantine.handler';
+import { ANALYTICS_SOURCE_TOPICS } from './application/rebuild-projections/rebuild-projections';
 import { RebuildProjectionsJob } from './application/rebuild-projections/rebuild-projections.job';
+import { ProjectionFreshness } from './application/shared/projection-freshness';
 import { FactsLoader } from './application/shared/facts-loader';
 import type { ProjectionReadPort } from './application/shared/projection-read.port';
 import { QueryCache } from './application/shared/query-cache';
@@ -31,6 +33,7 @@ import { SourceFreshnessController } from './infrastructure/http/source-freshnes
 import { preparePurchaseOpenApiPaths, preparePurchaseOpenApiSchemas } from './infrastructure/http/prepare-purchase.openapi';
 import { AnalyticsEventsController } from './infrastructure/messaging/analytics-events.controller';
 import { createAnalyticsOrm } from './infrastructure/persistence/analytics-orm';
+import { backfillFacts } from './infrastructure/persistence/facts-projection.repository';
 import { ProjectionReadStore } from './infrastructure/persistence/projection-read.store';
 import { projectionStoreSwitch } from './infrastructure/persistence/projection-store-switch';
 
@@ -89,9 +92,20 @@ export class AnalyticsModule implements OnModuleInit, OnApplicationShutdown {
         },
         // queries
         {
+          provide: ProjectionFreshness,
+          inject: [ANALYTICS_READ_STORE, { token: EVENT_BUS, optional: true }],
+          useFactory: (store: ProjectionReadPort, bus?: EventBus) =>
+            new ProjectionFreshness({
+              position: () => store.position(),
+              lag: bus
+                ? async () => Object.values(await bus.lag(CONSUMER_GROUPS.analytics, [...ANALYTICS_SOURCE_TOPICS])).reduce((a, b) => a + b, 0)
+                : undefined,
+            }),
+        },
+        {
           provide: GetIndicatorsHandler,
-          inject: [FactsLoader, ANALYTICS_QUERY_CACHE, ANALYTICS_TARGETS],
-          useFactory: (f: FactsLoader, c: QueryCache, t: CharterTargets) => new GetIndicatorsHandler(f, c, t),
+          inject: [FactsLoader, ANALYTICS_QUERY_CACHE, ANALYTICS_TARGETS, ProjectionFreshness],
+          useFactory: (f: FactsLoader, c: QueryCache, t: CharterTargets, fr: ProjectionFreshness) => new GetIndicatorsHandler(f, c, t, fr),
         },
         {
           provide: GetIndicatorSeriesHandler,
@@ -142,6 +156,7 @@ export class AnalyticsModule implements OnModuleInit, OnApplicationShutdown {
       exports: [
         ANALYTICS_ORM,
         GetIndicatorsHandler,
+        ProjectionFreshness,
         GetIndicatorSeriesHandler,
         GetIndicatorBreakdownHandler,
         ExportIndicatorsHandler,
@@ -165,6 +180,8 @@ export class AnalyticsModule implements OnModuleInit, OnApplicationShutdown {
     this.openapi.add(preparePurchaseOpenApiPaths, preparePurchaseOpenApiSchemas);
     // `POST /api/admin/replay/observatoire-analytics` rebuilds into fresh tables and switches over.
     this.ops?.registerRebuilder(CONSUMER_GROUPS.analytics, (ctx) => this.rebuild.start(`${ctx.via} ${ctx.correlationId ?? ''}`.trim()));
+    // a store migrated with contracts already in it gets their facts in the background (bounded batches)
+    void backfillFacts(this.orm).catch((e: unknown) => console.error('analytics facts backfill failed', e));
     this.health.register('analyticsDatabase', async () => {
       const ok = await this.orm.isConnected();
       return { ok, detail: ok ? 'analytics projections reachable' : 'analytics projections unreachable' };

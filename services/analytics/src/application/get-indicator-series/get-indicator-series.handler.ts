@@ -1,4 +1,4 @@
-import { computeIndicatorsBy, INDICATOR_KEYS, type CharterTargets, type IndicatorKey, type IndicatorUnit } from '../../domain';
+import { INDICATOR_KEYS, withTarget, type CharterTargets, type IndicatorKey, type IndicatorUnit } from '../../domain';
 import { describeFilters, filtersKey, type AnalyticsFilters } from '../shared/analytics-filters';
 import type { FactsLoader } from '../shared/facts-loader';
 import { INDICATOR_INFO, summarise, type IndicatorSummary } from '../shared/indicator-summary';
@@ -23,8 +23,6 @@ export interface SeriesResult {
   series: IndicatorSeries[];
 }
 
-const UNKNOWN_YEAR = 'unknown';
-
 /** GET /api/indicators/series: one indicator (or all of them, for exports) by year of notification. */
 export class GetIndicatorSeriesHandler {
   constructor(
@@ -35,26 +33,24 @@ export class GetIndicatorSeriesHandler {
 
   execute(filters: AnalyticsFilters, indicator?: IndicatorKey): Promise<SeriesResult> {
     return this.cache.get(`series:${indicator ?? '*'}:${filtersKey(filters)}`, async () => {
-      const loaded = await this.facts.load(filters);
+      const store = this.facts.store;
       // A year of the period with expected buyers but no contract is a point of its own (0 contracts, grades E).
       const expected = await this.facts.expectedBuyers(filters);
-      const byYear = computeIndicatorsBy(loaded.facts, 'year', {
-        history: loaded.history,
-        historyStart: loaded.historyStart,
-        targets: this.targets,
-        expectedBuyerYears: expected.buyerYears,
-      });
-      const counts = new Map<string, number>();
-      for (const f of loaded.facts) {
-        const y = f.year == null ? UNKNOWN_YEAR : String(f.year);
-        counts.set(y, (counts.get(y) ?? 0) + 1);
+      const historyStart = await store.earliestNotificationDate();
+      const years = new Set<number | null>(await store.indicatorYears(filters));
+      for (const e of expected.buyerYears) years.add(e.year);
+      const sorted = [...years].sort((a, b) => (a === null ? 1 : b === null ? -1 : a - b));
+      // one aggregate query set per year, in the store (nothing loaded)
+      const points: { year: number | null; contracts: number; set: Awaited<ReturnType<typeof store.indicators>> }[] = [];
+      for (const year of sorted) {
+        const set = await store.indicators(filters, { historyStart, year, expectedBuyerYears: expected.buyerYears.filter((e) => e.year === year) });
+        points.push({ year, contracts: set.contracts, set });
       }
-      const years = [...byYear.keys()].sort((a, b) => (a === UNKNOWN_YEAR ? 1 : b === UNKNOWN_YEAR ? -1 : Number(a) - Number(b)));
       const series = (indicator ? [indicator] : [...INDICATOR_KEYS]).map(
         (key): IndicatorSeries => ({
           key,
           ...INDICATOR_INFO[key],
-          points: years.map((y) => ({ year: y === UNKNOWN_YEAR ? null : Number(y), contracts: counts.get(y) ?? 0, value: summarise(byYear.get(y)![key]) })),
+          points: points.map((p) => ({ year: p.year, contracts: p.contracts, value: summarise(withTarget(p.set.indicators[key], this.targets[key])) })),
         }),
       );
       return { filters: describeFilters(filters), series };

@@ -58,7 +58,11 @@ describe('query use cases (SQLite in memory)', () => {
     expect(r.excludedUnusableAmounts).toBe(1);
     expect(r.historyStart).toBe('2023-05-01');
     const expected = direct(contracts);
-    for (const v of r.indicators) expect(v).toEqual(expected[v.key]);
+    // the store gives the number of concentration markets, not their (unbounded) list
+    const withoutGroups = (v: (typeof r.indicators)[number]) => (v.key === 'concentration' ? { ...v, details: { ...(v.details as object), groups: undefined, markets: undefined, concentratedMarkets: undefined } } : v);
+    for (const v of r.indicators) expect(withoutGroups(v)).toEqual(withoutGroups(expected[v.key]));
+    expect(r.indicators.find((v) => v.key === 'concentration')!.details).toMatchObject({ markets: 2, concentratedMarkets: 2 });
+    expect(r.freshness).toMatchObject({ revision: expect.any(Number), asOf: expect.any(String), lag: null, catchingUp: false });
   });
 
   it('filters by buyer SIREN, territory, CPV prefix, purchase type and dates on the SQL pre-filter', async () => {
@@ -81,10 +85,10 @@ describe('query use cases (SQLite in memory)', () => {
 
   it('serves repeated queries from the cache until the projection changes', async () => {
     const first = await indicators.execute({ coTraitance: 'partage' });
-    expect(await indicators.execute({ coTraitance: 'partage' })).toBe(first);
+    expect((await indicators.execute({ coTraitance: 'partage' })).indicators).toBe(first.indicators);
     await new ProjectContractsHandler(orm).handle(delivered([contractPublished(contract({ uid: 'N1', acheteur: ref(RENNES) }), 1)]));
     const after = await indicators.execute({ coTraitance: 'partage' });
-    expect(after).not.toBe(first);
+    expect(after.indicators).not.toBe(first.indicators);
     expect(after.contracts).toBe(5);
   });
 

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import { CONTRACT_PUBLISHED, type ContractPublishedV1 } from '@observatoire/contracts';
 import type { DeliveredEvent } from '@observatoire/platform';
 import { ContractProjectionRepository } from '../../infrastructure/persistence/contract-projection.repository';
+import { FactsProjectionRepository } from '../../infrastructure/persistence/facts-projection.repository';
 import { OrganisationProjectionRepository } from '../../infrastructure/persistence/organisation-projection.repository';
 import { ProcessedEventRepository } from '../../infrastructure/persistence/processed-event.repository';
 import { ProjectionRevisionRepository } from '../../infrastructure/persistence/projection-revision.repository';
@@ -14,9 +15,9 @@ export const CONTRACTS_CONSUMER = 'analytics.contracts';
 /**
  * ContractPublished → current contracts. One ORM context and ONE transaction per batch: the contracts, the
  * processed event ids and the projection revision are written together (a crash replays the whole batch,
- * which then changes nothing). Only the canonical contract is stored: facts (supplier size, territory…) are
- * computed at query time from the CURRENT profiles, so a late SupplierResolved changes every indicator that
- * depends on that supplier without touching the contracts.
+ * which then changes nothing). The canonical contract is stored, and its facts rows (analytics_fact,
+ * analytics_fact_share) are replaced in the same transaction, resolved with the profiles known now; a late
+ * SupplierResolved / BuyerResolved rewrites the facts of that organisation's contracts (ProjectOrganisationsHandler).
  */
 export class ProjectContractsHandler {
   constructor(private readonly orm: MikroORM) {}
@@ -41,6 +42,7 @@ export class ProjectContractsHandler {
             columns: contractColumns(e.data.contract, buyers.get(e.data.contract.acheteur.id)),
           })),
         );
+        await new FactsProjectionRepository(tx).replace(plan.toApply.map((e) => e.data.contract));
         await new ProjectionRevisionRepository(tx).bump();
       }
       const newOthers = others.filter((id) => !processed.has(id));

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import { BUYER_RESOLVED, SUPPLIER_RESOLVED, type BuyerResolvedV1, type SupplierResolvedV1 } from '@observatoire/contracts';
 import type { DeliveredEvent } from '@observatoire/platform';
 import { ContractProjectionRepository } from '../../infrastructure/persistence/contract-projection.repository';
+import { FactsProjectionRepository } from '../../infrastructure/persistence/facts-projection.repository';
 import { OrganisationProjectionRepository } from '../../infrastructure/persistence/organisation-projection.repository';
 import { ProcessedEventRepository } from '../../infrastructure/persistence/processed-event.repository';
 import { ProjectionRevisionRepository } from '../../infrastructure/persistence/projection-revision.repository';
@@ -16,8 +17,9 @@ type Resolved = SupplierResolvedV1 | BuyerResolvedV1;
  * SupplierResolved / BuyerResolved → organisation profiles (one transaction per batch, event ids recorded with
  * the effect). A profile is replaced only by a higher aggregateVersion (the catalog's profile version); the
  * Buyer and Supplier events of one profile carry the same version, so whichever comes second is a no-op.
- * Indicators read profiles at query time, so nothing else changes for suppliers; for buyers, the flattened
- * buyer columns of their contracts (type, EPCI, département, région used by the SQL pre-filter) are recomputed.
+ * For buyers, the flattened buyer columns of their contracts (type, EPCI, département, région used by the SQL
+ * pre-filter) are recomputed; for every organisation whose profile changed, the facts rows of the contracts it is
+ * buyer or titulaire of — and only those, found by index — are re-derived with the new profile.
  */
 export class ProjectOrganisationsHandler {
   constructor(private readonly orm: MikroORM) {}
@@ -54,6 +56,9 @@ export class ProjectOrganisationsHandler {
         const sample = await contracts.oneOfBuyer(buyerId);
         if (sample) await contracts.updateBuyer(buyerId, buyerColumnsOf(contractColumns(sample, current.get(buyerId))));
       }
+      const facts = new FactsProjectionRepository(tx);
+      const affected = await facts.contractsOf([...new Set([...newest.keys(), ...buyers])]);
+      await facts.refresh(affected);
       if (newest.size > 0 || buyers.size > 0) await new ProjectionRevisionRepository(tx).bump();
       await processedRepo.record(ORGANISATIONS_CONSUMER, [...seen, ...events.filter((e) => e.type !== SUPPLIER_RESOLVED && e.type !== BUYER_RESOLVED && !processed.has(e.eventId)).map((e) => e.eventId)]);
       return { received: events.length, applied: newest.size, skipped: resolved.length - newest.size, ignored };

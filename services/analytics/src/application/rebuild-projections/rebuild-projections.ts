@@ -149,13 +149,16 @@ export function projectionHandlerFor(orm: MikroORM) {
 
 async function consumeUntilDrained(bus: EventBus, orm: MikroORM, topics: string[], options: RebuildOptions, onRemaining: (r: Record<string, number>) => void): Promise<void> {
   const subscription: Subscription = await bus.subscribe({ group: REBUILD_GROUP, topics, handler: projectionHandlerFor(orm), maxBatchSize: options.maxBatchSize ?? 500 });
+  // a lag request still in flight when the phase ends must not report the ended phase after the next one began
+  let running = true;
   const timer = setInterval(() => {
-    bus.lag(REBUILD_GROUP, topics).then(onRemaining, () => undefined);
+    bus.lag(REBUILD_GROUP, topics).then((r) => (running ? onRemaining(r) : undefined), () => undefined);
   }, options.progressEveryMs ?? 2000);
   timer.unref();
   try {
     await subscription.drain(options.drainTimeoutMs ?? 6 * 3600_000);
   } finally {
+    running = false;
     clearInterval(timer);
     await subscription.stop();
   }

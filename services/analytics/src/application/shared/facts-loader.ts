@@ -36,7 +36,7 @@ export class FactsLoader {
   private readonly cache: QueryCache;
 
   constructor(
-    private readonly store: ProjectionReadPort,
+    readonly store: ProjectionReadPort,
     cachedLoads = 8,
     private readonly clock: () => Date = () => new Date(),
   ) {

@@ -1,3 +1,4 @@
+import type { StoreIndicatorOptions, StoreIndicators } from '../../infrastructure/persistence/facts-indicators.query';
 import type { Contract, OrganisationProfile } from '@observatoire/contracts';
 import type { NafCpvWins } from '../../domain';
 import type { AnalyticsFilters } from './analytics-filters';
@@ -55,6 +56,12 @@ export interface AmountRow {
 
 /** What the query use cases read from the projection store (implemented in infrastructure). */
 export interface ProjectionReadPort {
+  /** The charter indicators computed in the store over the facts projection (aggregate queries, nothing loaded). */
+  indicators(filters: AnalyticsFilters, options?: StoreIndicatorOptions): Promise<StoreIndicators>;
+  /** The distinct years of notification of the filtered contracts (null for undated ones). */
+  indicatorYears(filters: AnalyticsFilters): Promise<(number | null)[]>;
+  /** The projections' revision and when it last changed. */
+  position(): Promise<{ revision: number; changedAt: string | null }>;
   /** Changes whenever a consumer batch changed a projection: the cache key of every query result. */
   revision(): Promise<number>;
   /** Current contracts matching the filters (SQL on the flattened columns). */

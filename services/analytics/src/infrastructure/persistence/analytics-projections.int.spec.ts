@@ -47,7 +47,7 @@ describe('analytics projections on PostgreSQL', () => {
   });
 
   it('migrates up from an empty database, once', async () => {
-    expect(await migrateAnalytics(orm)).toEqual(['Migration20261201000000_analytics_initial', 'Migration20261215000000_analytics_expected_buyer', 'Migration20261216000000_analytics_contract_kind']);
+    expect(await migrateAnalytics(orm)).toEqual(['Migration20261201000000_analytics_initial', 'Migration20261215000000_analytics_expected_buyer', 'Migration20261216000000_analytics_contract_kind', 'Migration20261220000000_analytics_facts']);
     expect(await migrateAnalytics(orm)).toEqual([]);
   });
 

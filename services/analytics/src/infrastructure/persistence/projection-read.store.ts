@@ -5,6 +5,7 @@ import type { NafCpvWins } from '../../domain';
 import type { RegisteredBuyer } from '../../application/shared/expected-buyer-years';
 import type { AmountRow, ProjectionReadPort, SectorBuyer, SectorContract, SectorTotals, SectorYear, SourceFreshnessRow } from '../../application/shared/projection-read.port';
 import { ContractProjectionRepository } from './contract-projection.repository';
+import { FactsIndicatorsQuery, type StoreIndicatorOptions, type StoreIndicators } from './facts-indicators.query';
 import { ExpectedBuyerRepository } from './expected-buyer.repository';
 import { IngestRunProjectionRepository } from './ingest-run-projection.repository';
 import { NafCpvRepository } from './naf-cpv.repository';
@@ -21,6 +22,15 @@ export class ProjectionReadStore implements ProjectionReadPort {
 
   revision(): Promise<number> {
     return new ProjectionRevisionRepository(this.orm.em.fork()).current();
+  }
+  position(): Promise<{ revision: number; changedAt: string | null }> {
+    return new ProjectionRevisionRepository(this.orm.em.fork()).position();
+  }
+  indicators(filters: AnalyticsFilters, options?: StoreIndicatorOptions): Promise<StoreIndicators> {
+    return new FactsIndicatorsQuery(this.orm.em.fork()).compute(filters, options);
+  }
+  indicatorYears(filters: AnalyticsFilters): Promise<(number | null)[]> {
+    return new FactsIndicatorsQuery(this.orm.em.fork()).years(filters);
   }
   concessions(filters: AnalyticsFilters): Promise<Contract[]> {
     return this.contractsRepo().concessions(filters);

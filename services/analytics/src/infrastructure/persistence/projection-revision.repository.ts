@@ -12,7 +12,14 @@ export class ProjectionRevisionRepository {
   constructor(private readonly em: EntityManager) {}
 
   async bump(): Promise<void> {
-    await sqlOf(this.em)(TABLE).where('name', NAME).increment('revision', 1);
+    const db = sqlOf(this.em);
+    await db(TABLE).where('name', NAME).update({ revision: db.raw('revision + 1'), changed_at: new Date().toISOString() });
+  }
+
+  /** The revision and when it last changed (null before the first change). */
+  async position(): Promise<{ revision: number; changedAt: string | null }> {
+    const row = (await sqlOf(this.em)(TABLE).select('revision', 'changed_at').where('name', NAME).first()) as { revision: number; changed_at: string | null } | undefined;
+    return { revision: Number(row?.revision ?? 0), changedAt: row?.changed_at ?? null };
   }
 
   async current(): Promise<number> {

@@ -14,6 +14,8 @@ import { sqlOf } from './sql';
  */
 export const PROJECTION_TABLES = [
   'analytics_contract',
+  'analytics_fact',
+  'analytics_fact_share',
   'analytics_organisation',
   'analytics_quarantine',
   'analytics_ingest_run',

@@ -78,6 +78,13 @@ export function loading(text = 'Chargement…') {
   return h('p', { class: 'loading', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), text);
 }
 
+/** « mise à jour en cours » while the analytics projection catches up with the log (the answer's `freshness`). */
+export function freshnessNotice(answer) {
+  const f = answer?.freshness;
+  if (!f?.catchingUp) return null;
+  return h('p', { class: 'notice notice-info', role: 'status', 'data-freshness': 'catching-up' }, `Mise à jour en cours : ${f.lag} événement(s) restent à intégrer, les chiffres vont encore évoluer.`);
+}
+
 export function empty(text) {
   return h('p', { class: 'empty' }, text);
 }

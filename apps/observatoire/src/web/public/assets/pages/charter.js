@@ -1,6 +1,6 @@
 import { analyticsParams, api } from '../api.js';
 import { INDICATOR_HELP, euros, integer, percent, territoryLabel, cpvLabel } from '../format.js';
-import { badge, chartFigure, cpvSelect, errorBox, field, fill, filterForm, h, loading, section, table, territorySelect, yearSelect } from '../ui.js';
+import { badge, chartFigure, cpvSelect, errorBox, field, fill, filterForm, freshnessNotice, h, loading, section, table, territorySelect, yearSelect } from '../ui.js';
 
 const DEFAULT_SERIES = 'sme-share';
 
@@ -47,7 +47,7 @@ export async function render(main, ctx) {
     return;
   }
   if (!ctx.isCurrent()) return;
-  list.replaceChildren(...indicatorsView(r));
+  list.replaceChildren(...[freshnessNotice(r), ...indicatorsView(r)].filter(Boolean));
   renderSeries(series, ctx, filters, r, indicatorKey);
 }
 

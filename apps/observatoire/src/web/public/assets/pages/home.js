@@ -1,6 +1,6 @@
 import { api } from '../api.js';
 import { euros, integer, percent, dateAndTime } from '../format.js';
-import { h, section, figures, field, territorySelect, cpvSelect, yearSelect, fill } from '../ui.js';
+import { h, section, figures, field, territorySelect, cpvSelect, yearSelect, fill, freshnessNotice } from '../ui.js';
 
 export async function render(main, ctx) {
   ctx.setTitle('');
@@ -85,7 +85,8 @@ export async function render(main, ctx) {
         { label: 'Part d’entreprises bretonnes', value: percent(get('local-share-bretagne')?.byCount?.value), note: 'en nombre, localisation connue' },
       ];
       if (last) items.push({ label: 'Dernière mise à jour', value: dateAndTime(last.finishedAt || last.startedAt), note: `${integer(last.summary?.published)} marchés publiés` });
-      return figures(items);
+      const notice = freshnessNotice(ind);
+      return notice ? h('div', null, notice, figures(items)) : figures(items);
     },
     'les chiffres clés',
   );
