@@ -83,6 +83,22 @@ describe('catalog HTTP API (Nest app from CatalogModule on SQLite)', () => {
     await request(app.getHttpServer()).get('/api/acheteurs/243500139').expect(200);
   });
 
+  it('GET /api/acheteurs/:siren is named after its first named establishment, not left as a bare code', async () => {
+    const res = await request(app.getHttpServer()).get('/api/acheteurs/243500139').expect(200);
+    expect(res.body.scope).toBe('siren');
+    expect(res.body.identity.nom).toBe('RENNES METROPOLE');
+  });
+
+  it('GET /api/acheteurs/:siret names a buyer SIRENE does not know by the name it publishes (acheteur.nom)', async () => {
+    const unknownBuyer = '26350579400028';
+    const orm = app.get<MikroORM>(CATALOG_ORM);
+    await applyContractPublishedBatch(orm.em.fork() as SqlEntityManager, [
+      contractPublished(aContract({ acheteur: { ...org(unknownBuyer), denominationSociale: 'Centre de gestion de la fonction publique territoriale d’Ille-et-Vilaine' }, id: 'C-1', titulaires: [org('38024392300089')] }), 1),
+    ]);
+    const res = await request(app.getHttpServer()).get(`/api/acheteurs/${unknownBuyer}`).expect(200);
+    expect(res.body.identity.nom).toBe('Centre de gestion de la fonction publique territoriale d’Ille-et-Vilaine');
+  });
+
   it('GET /api/acheteurs/:siret validates the id and answers 404 for an unknown buyer', async () => {
     const bad = await request(app.getHttpServer()).get('/api/acheteurs/abc').expect(400);
     expect(bad.body.code).toBe('CATALOG_INVALID_PARAMETER');

@@ -73,7 +73,7 @@ export async function getBuyer(em: SqlEntityManager, id: string, limits = { top:
   return {
     id,
     scope,
-    identity: views.get(id) ?? pendingView(id),
+    identity: await buyerIdentity(em, ofBuyer, id, scope, views.get(id)),
     totals: { contracts, montant: toNumber(totalsRow?.montant) },
     byYearAndCpvDivision: groups.map((g: Record<string, unknown>) => ({
       annee: g.annee === null ? null : toNumber(g.annee),
@@ -90,4 +90,34 @@ export async function getBuyer(em: SqlEntityManager, id: string, limits = { top:
     })),
     latestContracts: latest.map(toSummary),
   };
+}
+
+/**
+ * The buyer's identity with a name whenever one is known: its own profile; for a SIREN, that of its first named
+ * establishment; else the name the buyer publishes in its latest contracts (`acheteur.nom` /
+ * `denominationSociale`), so that a buyer SIRENE cannot resolve offline is still shown by name.
+ */
+async function buyerIdentity(
+  em: SqlEntityManager,
+  ofBuyer: (qb: Knex.QueryBuilder) => Knex.QueryBuilder,
+  id: string,
+  scope: 'siret' | 'siren',
+  own: OrganisationView | undefined,
+): Promise<OrganisationView> {
+  if (own?.nom) return own;
+  const knex = em.getKnex();
+  if (scope === 'siren') {
+    const establishments = (await ofBuyer(knex('contract as c').distinct('c.acheteur_id'))) as { acheteur_id: string }[];
+    const named = (await companyNameViews(em, establishments.map((e) => ({ company: id, establishment: e.acheteur_id })))).get(id);
+    if (named) return { ...(own ?? pendingView(id)), nom: named.nom, isBuyer: true };
+  }
+  const latest = (await ofBuyer(knex('contract as c').select('c.data'))
+    .orderBy([{ column: 'c.sort_date', order: 'desc' }, { column: 'c.uid', order: 'desc' }])
+    .limit(20)) as { data: unknown }[];
+  for (const row of latest) {
+    const data = (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as { acheteur?: { denominationSociale?: unknown } } | null;
+    const published = data?.acheteur?.denominationSociale;
+    if (typeof published === 'string' && published.trim() !== '') return { ...(own ?? pendingView(id)), nom: published.trim(), isBuyer: true };
+  }
+  return own ?? pendingView(id);
 }
