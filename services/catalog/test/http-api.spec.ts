@@ -102,8 +102,13 @@ describe('catalog HTTP API (Nest app from CatalogModule on SQLite)', () => {
   it('GET /api/acheteurs/:siret validates the id and answers 404 for an unknown buyer', async () => {
     const bad = await request(app.getHttpServer()).get('/api/acheteurs/abc').expect(400);
     expect(bad.body.code).toBe('CATALOG_INVALID_PARAMETER');
+    expect(bad.body.message).toMatch(/un SIRET \(14 chiffres\) ou un SIREN \(9 chiffres\)/);
     const missing = await request(app.getHttpServer()).get('/api/acheteurs/22220001600016').expect(404);
     expect(missing.body.code).toBe('CATALOG_BUYER_NOT_FOUND');
+    expect(missing.body.message).toBe('aucun acheteur « 22220001600016 »');
+    // zod's own words are French too: a stable code, a message a user can read
+    const year = await request(app.getHttpServer()).get('/api/contrats?annee=abc').expect(400);
+    expect(year.body).toMatchObject({ code: 'CATALOG_INVALID_PARAMETER', message: expect.stringMatching(/^paramètre query invalide : query\.annee : Entrée invalide : nombre attendu/) });
   });
 
   it('GET /api/titulaires/:id returns identity, contracts won and buyers', async () => {

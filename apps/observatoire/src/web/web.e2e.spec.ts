@@ -750,9 +750,11 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface (Chromium)', () => {
       await row.getByRole('button', { name: 'Relancer le flux de Mégalis Bretagne' }).click();
       await page.getByText('Collecte de Mégalis Bretagne :').waitFor({ timeout: 30_000 });
       await settled(page);
-      expect(await page.locator('.notice', { hasText: 'Collecte de Mégalis Bretagne' }).innerText()).toContain('changed');
-      expect(await row.locator('.feed-result').innerText()).toContain('changed');
-      expect(await row.innerText()).toContain('OK');
+      // feed states and pull results in French (never « changed », « stale »…)
+      expect(await page.locator('.notice', { hasText: 'Collecte de Mégalis Bretagne' }).innerText()).toContain('Nouveau contenu');
+      expect(await row.locator('.feed-result').innerText()).toContain('Nouveau contenu');
+      expect(await row.innerText()).toContain('À jour');
+      expect(await row.innerText()).not.toMatch(/changed|stale|failing/);
 
       // "Rattraper l’historique", with the keyboard: an in-page confirmation, cancel gives the focus back…
       const activeText = () => page.evaluate(() => (globalThis as unknown as Dom).document.activeElement?.textContent ?? null);
@@ -774,7 +776,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface (Chromium)', () => {
       await backfilled.waitFor({ timeout: 30_000 });
       await settled(page);
       const backfillText = norm(await backfilled.innerText());
-      expect(backfillText).toContain('changed');
+      expect(backfillText).toContain('Nouveau contenu');
       expect(backfillText).toContain('(HTTP 200)');
       expect(backfillText).toMatch(/5 enregistrement\(s\)/);
       expect(backfillText).toContain('0 marché(s) publié(s)'); // the ledger had them all already

@@ -30,14 +30,14 @@ export interface BuyerDetail {
 
 export async function getBuyer(em: SqlEntityManager, id: string, limits = { top: 10, latest: 10 }): Promise<BuyerDetail> {
   const scope = /^\d{14}$/.test(id) ? 'siret' : /^\d{9}$/.test(id) ? 'siren' : null;
-  if (!scope) throw new InvalidParameterError('CATALOG_INVALID_PARAMETER', 'buyer id must be a SIRET (14 digits) or a SIREN (9 digits)');
+  if (!scope) throw new InvalidParameterError('CATALOG_INVALID_PARAMETER', 'l’identifiant d’un acheteur est un SIRET (14 chiffres) ou un SIREN (9 chiffres)');
   const knex = em.getKnex();
   const ofBuyer = (qb: Knex.QueryBuilder) => qb.where(scope === 'siret' ? 'c.acheteur_id' : 'c.acheteur_siren', id);
 
   const [totalsRow] = await ofBuyer(knex('contract as c').select(knex.raw('count(*) as contracts'), knex.raw(`sum(${USABLE_AMOUNT_SQL}) as montant`)));
   const contracts = toNumber(totalsRow?.contracts);
   const views = await organisationViews(em, [id]);
-  if (contracts === 0 && !views.get(id)?.isBuyer) throw new NotFoundError('CATALOG_BUYER_NOT_FOUND', `no buyer "${id}"`);
+  if (contracts === 0 && !views.get(id)?.isBuyer) throw new NotFoundError('CATALOG_BUYER_NOT_FOUND', `aucun acheteur « ${id} »`);
 
   const groups = await ofBuyer(
     knex('contract as c').select('c.annee', 'c.cpv_division', knex.raw('count(*) as contracts'), knex.raw(`sum(${USABLE_AMOUNT_SQL}) as montant`)),

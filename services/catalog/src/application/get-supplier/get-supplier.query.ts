@@ -35,7 +35,7 @@ export async function getSupplier(em: SqlEntityManager, id: string, limits = { c
   );
   const count = toNumber(totalsRow?.contracts);
   const views = await organisationViews(em, [id]);
-  if (count === 0 && !views.get(id)?.isSupplier) throw new NotFoundError('CATALOG_SUPPLIER_NOT_FOUND', `no supplier "${id}"`);
+  if (count === 0 && !views.get(id)?.isSupplier) throw new NotFoundError('CATALOG_SUPPLIER_NOT_FOUND', `aucun titulaire « ${id} »`);
 
   const contracts = await won(knex('contract_titulaire as t').select(...CONTRACT_SUMMARY_COLUMNS, 't.role'))
     .orderBy([{ column: 'c.sort_date', order: 'desc' }, { column: 'c.uid', order: 'desc' }])
