@@ -9,4 +9,6 @@ export const SEED_FILES = [
   'megalis-decp-2022.xml.gz',
   'decp-2022-03-25-national-bretagne.xml',
   'decp-json-2019-breton.json.gz',
+  'region-bretagne-marches-2019.csv.gz',
+  'region-bretagne-marches-2021.csv.gz',
 ];
