@@ -620,8 +620,11 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface (Chromium)', () => {
 
     // a buyer of the grades opens its page (SIREN)
     const buyerLink = notes.locator('#notes-acheteurs a[href^="/acheteurs/"]').first();
-    const siren = (await buyerLink.innerText()).trim();
+    const siren = (await buyerLink.getAttribute('href'))!.replace('/acheteurs/', '');
     expect(siren).toMatch(/^\d{9}$/);
+    // named, the SIREN beside it (never a bare code when the catalog knows the name)
+    const named = (await api<{ identity: { nom: string | null } }>(`/api/acheteurs/${siren}`)).identity.nom;
+    expect(squash(await buyerLink.innerText())).toBe(named ? squash(`${named} (${siren})`) : siren);
     await buyerLink.click();
     await page.waitForURL(`${base}/acheteurs/${siren}`);
     await settled(page);
