@@ -97,6 +97,12 @@ describe('catalog HTTP API (Nest app from CatalogModule on SQLite)', () => {
     ]);
     const res = await request(app.getHttpServer()).get(`/api/acheteurs/${unknownBuyer}`).expect(200);
     expect(res.body.identity.nom).toBe('Centre de gestion de la fonction publique territoriale d’Ille-et-Vilaine');
+    // its titulaire is not in SIRENE either: the buyer page names it as the buyer published it
+    await applyContractPublishedBatch(orm.em.fork() as SqlEntityManager, [
+      contractPublished(aContract({ acheteur: org(unknownBuyer), id: 'C-2', titulaires: [org('81234567800015', 'SIRET', 'MENUISERIE DU COUESNON')] }), 1),
+    ]);
+    const again = await request(app.getHttpServer()).get(`/api/acheteurs/${unknownBuyer}`).expect(200);
+    expect(again.body.topSuppliers).toContainEqual(expect.objectContaining({ nom: 'MENUISERIE DU COUESNON', contracts: 1 }));
   });
 
   it('GET /api/acheteurs/:siret validates the id and answers 404 for an unknown buyer', async () => {

@@ -69,6 +69,19 @@ export async function getBuyer(em: SqlEntityManager, id: string, limits = { top:
       ).whereIn(knex.raw(company) as unknown as string, companies)) as { company: string; titulaire_id: string }[])
     : [];
   const names = await companyNameViews(em, establishments.map((e) => ({ company: e.company, establishment: e.titulaire_id })));
+  // A company SIRENE does not know (yet) keeps the name its buyer published for it (titulaire denominationSociale).
+  const unnamed = (companies as string[]).filter((c) => !names.get(c)?.nom);
+  const published = unnamed.length
+    ? ((await ofBuyer(
+        knex('contract_titulaire as t')
+          .join('contract as c', 'c.uid', 't.contract_uid')
+          .select(knex.raw(`${company} as company`), knex.raw('min(t.denomination_sociale) as nom'))
+          .whereNotNull('t.denomination_sociale'),
+      )
+        .whereIn(knex.raw(company) as unknown as string, unnamed)
+        .groupByRaw(company)) as { company: string; nom: string | null }[])
+    : [];
+  const publishedNames = new Map(published.map((p) => [String(p.company), p.nom]));
 
   return {
     id,
@@ -83,7 +96,7 @@ export async function getBuyer(em: SqlEntityManager, id: string, limits = { top:
     })),
     topSuppliers: top.map((r: Record<string, unknown>) => ({
       id: String(r.company),
-      nom: names.get(String(r.company))?.nom ?? null,
+      nom: names.get(String(r.company))?.nom ?? publishedNames.get(String(r.company)) ?? null,
       contracts: toNumber(r.contracts),
       montant: toNumber(r.montant),
       establishments: toNumber(r.establishments),
