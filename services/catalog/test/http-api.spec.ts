@@ -103,6 +103,10 @@ describe('catalog HTTP API (Nest app from CatalogModule on SQLite)', () => {
     ]);
     const again = await request(app.getHttpServer()).get(`/api/acheteurs/${unknownBuyer}`).expect(200);
     expect(again.body.topSuppliers).toContainEqual(expect.objectContaining({ nom: 'MENUISERIE DU COUESNON', contracts: 1 }));
+    // and its own page says the same, with the buyer named as it publishes itself
+    const supplierPage = await request(app.getHttpServer()).get('/api/titulaires/81234567800015').expect(200);
+    expect(supplierPage.body.identity.nom).toBe('MENUISERIE DU COUESNON');
+    expect(supplierPage.body.buyers).toEqual([expect.objectContaining({ id: unknownBuyer, nom: 'Centre de gestion de la fonction publique territoriale d’Ille-et-Vilaine' })]);
   });
 
   it('GET /api/acheteurs/:siret validates the id and answers 404 for an unknown buyer', async () => {
