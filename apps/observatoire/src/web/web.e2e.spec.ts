@@ -223,6 +223,8 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface (Chromium)', () => {
     expect(main).toContain("SA D'HLM AIGUILLON CONSTRUCTION");
     expect(main).toContain('L.M.I. PEINTURE');
     expect(main).toMatch(/Taille inconnue|PME|ETI|Grande entreprise/);
+    // a known size says where it comes from
+    if (/\t(PME|ETI|Grande entreprise)/.test(main)) expect(main).toMatch(/\(source : (enrichissement decp\.info|stock SIRENE de l’INSEE|API Recherche d’entreprises)\)/);
     expect(main).toContain('decp_2024H2_travaux_cpv4521_bretagne.csv');
     expect(main).toContain('Qualité des données');
     await shot(page, 'contrat');

@@ -120,11 +120,21 @@ function titulaireName(c, id) {
   return c.enrichment?.titulaires?.find((t) => t.id === id)?.nom || c.titulaires?.find((t) => t.id === id)?.denominationSociale || null;
 }
 
+/** Where a supplier's size comes from, in words (the profile's origin, or the consolidator's enrichment). */
+const SIZE_SOURCES = {
+  'sirene-stock': 'stock SIRENE de l’INSEE',
+  'recherche-entreprises-api': 'API Recherche d’entreprises',
+  'decp.info': 'enrichissement decp.info',
+};
+
 function sizeOf(org, c) {
   const p = org.profile;
-  const cat = p?.categorieEntreprise || c.enrichment?.titulaires?.find((t) => t.id === org.id)?.categorie;
+  const fromProfile = p?.categorieEntreprise;
+  const cat = fromProfile || c.enrichment?.titulaires?.find((t) => t.id === org.id)?.categorie;
   const parts = [badge(cat ? CATEGORIES[cat] || cat : 'Taille inconnue', cat ? '' : 'warn')];
   if (p?.tpe === true) parts.push(' ', badge('TPE'));
+  const origin = fromProfile ? p.origin : cat ? c.enrichment?.origin || 'decp.info' : null;
+  if (origin) parts.push(h('small', { class: 'hint' }, ` (source : ${SIZE_SOURCES[origin] || origin})`));
   return h('span', null, parts);
 }
 
