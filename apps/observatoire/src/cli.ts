@@ -1,27 +1,30 @@
 import 'reflect-metadata';
-import { Command, Option } from 'commander';
-import { assertServicesConfigured, ConfigError, loadConfig, type ObservatoireConfig } from '@observatoire/platform';
+import { Option, type CommanderError } from 'commander';
+import type { ObservatoireConfig } from '@observatoire/platform';
+import { frenchCommanderError, frenchProgram } from './cli-french';
+import { SERVICE_NAMES, type ServiceName } from './compose/service-names';
+
+// Only commander and this file load at start: `observatoire --help` and argument errors answer at once. Every
+// command loads what it needs (the platform, the services, Nest) when it runs.
 
 /** Load the configuration and check that the given services have what they need in this profile. */
-function configFor(services: readonly string[], overrides: Partial<Record<string, string>> = {}): ObservatoireConfig {
+async function configFor(services: readonly string[], overrides: Partial<Record<string, string>> = {}): Promise<ObservatoireConfig> {
+  const { assertServicesConfigured, loadConfig } = await import('@observatoire/platform');
   const config = loadConfig(process.env, overrides);
   assertServicesConfigured({ ...process.env, ...overrides }, config, services);
   return config;
 }
-import { ingestCommand, printSummary } from './commands/ingest.command';
-import { startCommand } from './commands/start.command';
-import { migrateAll, SERVICE_NAMES, type ServiceName } from './compose/services';
+const loadConfig = async (overrides: Partial<Record<string, string>> = {}) => (await import('@observatoire/platform')).loadConfig(process.env, overrides);
 
 function parseServices(value: string): ServiceName[] {
   if (value === 'all') return [...SERVICE_NAMES];
   const names = value.split(',').map((s) => s.trim());
-  for (const n of names) if (!(SERVICE_NAMES as readonly string[]).includes(n)) throw new Error(`unknown service "${n}" (expected ${SERVICE_NAMES.join(', ')} or all)`);
+  for (const n of names) if (!(SERVICE_NAMES as readonly string[]).includes(n)) throw new Error(`--service : service « ${n} » inconnu (attendu : ${SERVICE_NAMES.join(', ')} ou all)`);
   return names as ServiceName[];
 }
 
 async function main(argv: string[]): Promise<number> {
-  const program = new Command();
-  program.name('observatoire').description('Observatoire de la commande publique bretonne').showHelpAfterError();
+  const program = frenchProgram();
 
   program
     .command('start')
@@ -32,21 +35,23 @@ async function main(argv: string[]): Promise<number> {
     .option('--no-migrate', 'ne lance pas les migrations avant le démarrage')
     .action(async (o: { service: string; port?: string; seed: boolean; migrate: boolean }) => {
       const services = parseServices(o.service);
-      const config = configFor(services, { PORT: o.port, OBSERVATOIRE_SEED: o.seed ? undefined : 'false' });
+      const config = await configFor(services, { PORT: o.port, OBSERVATOIRE_SEED: o.seed ? undefined : 'false' });
+      const { startCommand } = await import('./commands/start.command');
       await startCommand(config, services, { migrate: o.migrate });
     });
 
   program
     .command('ingest')
     .description('intègre des fichiers DECP (JSON/XML 2019 et 2022, CSV decp.info, .gz), des répertoires ou des URL')
-    .argument('<inputs...>', 'fichiers, répertoires ou URL')
+    .argument('<fichiers...>', 'fichiers, répertoires ou URL')
     .option('--json', 'imprime le bilan JSON sur la sortie standard', false)
     .option('--source <source>', 'source logique des données (plateforme, flux…)', 'cli')
     .option('--lock-wait <secondes>', 'attente maximale du registre des marchés quand une autre intégration le tient (défaut 600)')
     .action(async (inputs: string[], o: { json: boolean; source: string; lockWait?: string }) => {
-      const config = configFor(['ingest']);
+      const config = await configFor(['ingest']);
       const lockWaitMs = o.lockWait === undefined ? undefined : Number(o.lockWait) * 1000;
       if (lockWaitMs !== undefined && !(Number.isFinite(lockWaitMs) && lockWaitMs >= 0)) throw new Error(`--lock-wait: nombre de secondes attendu, pas "${o.lockWait}"`);
+      const { ingestCommand, printSummary } = await import('./commands/ingest.command');
       const summary = await ingestCommand(config, inputs, { ...o, lockWaitMs });
       printSummary(summary, o.json);
     });
@@ -60,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
     .requiredOption('--analytics <url>', 'URL du service analytics')
     .option('--port <port>', 'port HTTP (PORT)')
     .action(async (o: { ingest: string; catalog: string; search: string; analytics: string; port?: string }) => {
-      const config = loadConfig(process.env, { PORT: o.port });
+      const config = await loadConfig({ PORT: o.port });
       const { createGateway } = await import('./gateway/gateway');
       const { WEB_ROOT } = await import('./compose/observatoire');
       const app = createGateway({ ingest: o.ingest, catalog: o.catalog, search: o.search, analytics: o.analytics }, WEB_ROOT);
@@ -74,7 +79,9 @@ async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--service <names>', 'services').default('all'))
     .action(async (o: { service: string }) => {
       const services = parseServices(o.service);
-      const done = await migrateAll(configFor(services), services);
+      const config = await configFor(services);
+      const { migrateAll } = await import('./compose/services');
+      const done = await migrateAll(config, services);
       process.stdout.write(JSON.stringify({ applied: done }, null, 2) + '\n');
     });
 
@@ -86,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--departements <codes>', 'ne garder que ces départements (ex. 22,29,35,56)')
     .action(async (o: { unitesLegales?: string; etablissements?: string; departements?: string }) => {
       const { sireneImportCommand } = await import('./commands/sirene-import.command');
-      await sireneImportCommand(configFor(['catalog']), o);
+      await sireneImportCommand(await configFor(['catalog']), o);
     });
 
   program
@@ -99,7 +106,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--json', 'résultat en JSON', false)
     .action(async (o: { reasons?: string; ids?: string; limit?: string; batchSize: string; json: boolean }) => {
       const { reResolveCommand } = await import('./commands/re-resolve.command');
-      await reResolveCommand(configFor(['catalog']), { reasons: o.reasons, ids: o.ids, limit: o.limit ? Number(o.limit) : undefined, batchSize: Number(o.batchSize), json: o.json });
+      await reResolveCommand(await configFor(['catalog']), { reasons: o.reasons, ids: o.ids, limit: o.limit ? Number(o.limit) : undefined, batchSize: Number(o.batchSize), json: o.json });
     });
 
   program
@@ -121,7 +128,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--json', 'sortie JSON', false)
     .action(async (o: { json: boolean }) => {
       const { statusCommand, printOpsResult } = await ops();
-      printOpsResult(await statusCommand(loadConfig()), o.json);
+      printOpsResult(await statusCommand(await loadConfig()), o.json);
     });
   program
     .command('replay')
@@ -131,7 +138,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--json', 'sortie JSON', false)
     .action(async (o: { group: string; dropProfiles: boolean; json: boolean }) => {
       const { replayCommand, parseReplayableGroup, printOpsResult } = await ops();
-      printOpsResult(await replayCommand(loadConfig(), { group: parseReplayableGroup(o.group), dropProfiles: o.dropProfiles }), o.json);
+      printOpsResult(await replayCommand(await loadConfig(), { group: parseReplayableGroup(o.group), dropProfiles: o.dropProfiles }), o.json);
     });
   const dlq = program.command('dlq').description('lettres mortes (dead-letter topics)');
   dlq
@@ -142,7 +149,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--json', 'sortie JSON', false)
     .action(async (o: { topic: string; group: string; limit: string; json: boolean }) => {
       const { dlqListCommand, printOpsResult } = await ops();
-      printOpsResult(await dlqListCommand(loadConfig(), { topic: o.topic, group: o.group, limit: Number(o.limit) }), o.json);
+      printOpsResult(await dlqListCommand(await loadConfig(), { topic: o.topic, group: o.group, limit: Number(o.limit) }), o.json);
     });
   dlq
     .command('redrive')
@@ -151,15 +158,21 @@ async function main(argv: string[]): Promise<number> {
     .option('--json', 'sortie JSON', false)
     .action(async (o: { topic: string; group: string; json: boolean }) => {
       const { dlqRedriveCommand, printOpsResult } = await ops();
-      printOpsResult(await dlqRedriveCommand(loadConfig(), { topic: o.topic, group: o.group }), o.json);
+      printOpsResult(await dlqRedriveCommand(await loadConfig(), { topic: o.topic, group: o.group }), o.json);
     });
 
   try {
     await program.parseAsync(argv);
     return 0;
   } catch (e) {
-    if (e instanceof ConfigError) process.stderr.write(`observatoire: ${e.message}\n`);
-    else process.stderr.write(`observatoire: ${(e as Error).message}\n`);
+    const err = e as CommanderError;
+    if (typeof err.code === 'string' && err.code.startsWith('commander.')) {
+      // --help, --version: not errors
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return 0;
+      process.stderr.write(`observatoire : ${frenchCommanderError(err.code, err.message)}\n(observatoire --help pour l’aide)\n`);
+      return err.exitCode || 1;
+    }
+    process.stderr.write(`observatoire : ${(e as Error).message}\n`);
     if (process.env.DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
     return 1;
   }

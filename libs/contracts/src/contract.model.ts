@@ -7,7 +7,7 @@ import { QualityFlagSchema } from './quality';
  * DECP field names are kept as the standard spells them.
  */
 
-export const DECP_FORMATS = ['decp-2022-json', 'decp-2022-xml', 'decp-2019-json', 'decp-2019-xml', 'decp-info-csv'] as const;
+export const DECP_FORMATS = ['decp-2022-json', 'decp-2022-xml', 'decp-2019-json', 'decp-2019-xml', 'decp-info-csv', 'tabular-mapped'] as const;
 export type DecpFormat = (typeof DECP_FORMATS)[number];
 
 export const CONTRACT_KINDS = ['marche', 'concession'] as const;

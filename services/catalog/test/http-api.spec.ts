@@ -83,11 +83,42 @@ describe('catalog HTTP API (Nest app from CatalogModule on SQLite)', () => {
     await request(app.getHttpServer()).get('/api/acheteurs/243500139').expect(200);
   });
 
+  it('GET /api/acheteurs/:siren is named after its first named establishment, not left as a bare code', async () => {
+    const res = await request(app.getHttpServer()).get('/api/acheteurs/243500139').expect(200);
+    expect(res.body.scope).toBe('siren');
+    expect(res.body.identity.nom).toBe('RENNES METROPOLE');
+  });
+
+  it('GET /api/acheteurs/:siret names a buyer SIRENE does not know by the name it publishes (acheteur.nom)', async () => {
+    const unknownBuyer = '26350579400028';
+    const orm = app.get<MikroORM>(CATALOG_ORM);
+    await applyContractPublishedBatch(orm.em.fork() as SqlEntityManager, [
+      contractPublished(aContract({ acheteur: { ...org(unknownBuyer), denominationSociale: 'Centre de gestion de la fonction publique territoriale d’Ille-et-Vilaine' }, id: 'C-1', titulaires: [org('38024392300089')] }), 1),
+    ]);
+    const res = await request(app.getHttpServer()).get(`/api/acheteurs/${unknownBuyer}`).expect(200);
+    expect(res.body.identity.nom).toBe('Centre de gestion de la fonction publique territoriale d’Ille-et-Vilaine');
+    // its titulaire is not in SIRENE either: the buyer page names it as the buyer published it
+    await applyContractPublishedBatch(orm.em.fork() as SqlEntityManager, [
+      contractPublished(aContract({ acheteur: org(unknownBuyer), id: 'C-2', titulaires: [org('81234567800015', 'SIRET', 'MENUISERIE DU COUESNON')] }), 1),
+    ]);
+    const again = await request(app.getHttpServer()).get(`/api/acheteurs/${unknownBuyer}`).expect(200);
+    expect(again.body.topSuppliers).toContainEqual(expect.objectContaining({ nom: 'MENUISERIE DU COUESNON', contracts: 1 }));
+    // and its own page says the same, with the buyer named as it publishes itself
+    const supplierPage = await request(app.getHttpServer()).get('/api/titulaires/81234567800015').expect(200);
+    expect(supplierPage.body.identity.nom).toBe('MENUISERIE DU COUESNON');
+    expect(supplierPage.body.buyers).toEqual([expect.objectContaining({ id: unknownBuyer, nom: 'Centre de gestion de la fonction publique territoriale d’Ille-et-Vilaine' })]);
+  });
+
   it('GET /api/acheteurs/:siret validates the id and answers 404 for an unknown buyer', async () => {
     const bad = await request(app.getHttpServer()).get('/api/acheteurs/abc').expect(400);
     expect(bad.body.code).toBe('CATALOG_INVALID_PARAMETER');
+    expect(bad.body.message).toMatch(/un SIRET \(14 chiffres\) ou un SIREN \(9 chiffres\)/);
     const missing = await request(app.getHttpServer()).get('/api/acheteurs/22220001600016').expect(404);
     expect(missing.body.code).toBe('CATALOG_BUYER_NOT_FOUND');
+    expect(missing.body.message).toBe('aucun acheteur « 22220001600016 »');
+    // zod's own words are French too: a stable code, a message a user can read
+    const year = await request(app.getHttpServer()).get('/api/contrats?annee=abc').expect(400);
+    expect(year.body).toMatchObject({ code: 'CATALOG_INVALID_PARAMETER', message: expect.stringMatching(/^paramètre query invalide : query\.annee : Entrée invalide : nombre attendu/) });
   });
 
   it('GET /api/titulaires/:id returns identity, contracts won and buyers', async () => {

@@ -141,9 +141,9 @@ describe('search service: consumers and HTTP API', () => {
   it('answers 400 SEARCH_QUERY_INVALID naming the parameters at fault, with the correlation id', async () => {
     const res = await http().get('/api/search?montantMin=beaucoup&tri=prix&filtre=1').set('x-correlation-id', 'corr-42').expect(400);
     expect(res.body).toMatchObject({ code: 'SEARCH_QUERY_INVALID', correlationId: 'corr-42' });
-    expect(res.body.message).toMatch(/montantMin: expected a non-negative amount/);
-    expect(res.body.message).toMatch(/tri: expected one of pertinence/);
-    expect(res.body.message).toMatch(/filtre: unknown parameter/);
+    expect(res.body.message).toMatch(/montantMin : montant positif en euros attendu/);
+    expect(res.body.message).toMatch(/tri : une valeur parmi pertinence/);
+    expect(res.body.message).toMatch(/filtre : paramètre inconnu/);
     expect(res.body.details.issues.map((i: { path: string }) => i.path).sort()).toEqual(['filtre', 'montantMin', 'tri']);
   });
 
@@ -198,7 +198,7 @@ describe('search service: consumers and HTTP API', () => {
     const bySiret = await http().get('/api/search/organisations').query({ q: SUPPLIERS.tpLeon.id.slice(0, 6), limit: 5 }).expect(200);
     expect(bySiret.body.items[0]).toMatchObject({ id: SUPPLIERS.tpLeon.id, role: 'supplier', link: `/titulaires/${SUPPLIERS.tpLeon.id}` });
     const bad = await http().get('/api/search/organisations').query({ q: '  ' }).expect(400);
-    expect(bad.body).toMatchObject({ code: 'SEARCH_QUERY_INVALID', message: expect.stringMatching(/q:/) });
+    expect(bad.body).toMatchObject({ code: 'SEARCH_QUERY_INVALID', message: expect.stringMatching(/q : obligatoire/) });
   });
 
   it('registers its health check and describes every query parameter in OpenAPI', async () => {

@@ -1,12 +1,11 @@
-import { resolve } from 'node:path';
-import { IngestFilesHandler, fileInput } from '@observatoire/ingest';
+import { IngestFilesHandler } from '@observatoire/ingest';
 import type { ObservatoireConfig } from '@observatoire/platform';
 import { createObservatoire } from '../compose/observatoire';
 import { lockDataDir } from '../compose/data-dir-lock';
 import { createLogger } from '../compose/logger';
 import { migrateAll, type ServiceName } from '../compose/services';
 import { startTelemetry, stopTelemetry } from '../telemetry';
-import { SEED_FILES, SEED_SOURCE } from '../seed/seed-files';
+import { seedIfEmpty } from '../seed/seed';
 
 export async function startCommand(config: ObservatoireConfig, services: ServiceName[], opts: { migrate: boolean }): Promise<void> {
   startTelemetry(`observatoire-${services.length === 4 ? 'embedded' : services.join('-')}`);
@@ -36,11 +35,4 @@ export async function startCommand(config: ObservatoireConfig, services: Service
     unlock();
     throw e;
   }
-}
-
-async function seedIfEmpty(handler: IngestFilesHandler, logger: ReturnType<typeof createLogger>) {
-  if (await handler.hasIngestedAnything()) return;
-  const files = SEED_FILES.map((f) => fileInput(resolve(__dirname, '../seed', f), `seed/${f}`));
-  const summary = await handler.run(files, { source: SEED_SOURCE, trigger: 'seed' });
-  logger.info({ records: summary.records, accepted: summary.accepted, flagged: summary.flagged, quarantined: summary.quarantined, published: summary.published }, 'échantillon breton intégré');
 }

@@ -6,8 +6,9 @@ import { CatalogModule, migrateCatalog, openCatalogOrm } from '@observatoire/cat
 import { SearchModule, type SearchConfig } from '@observatoire/search';
 import { AnalyticsModule, createAnalyticsOrm, migrateAnalytics } from '@observatoire/analytics';
 
-export const SERVICE_NAMES = ['ingest', 'catalog', 'search', 'analytics'] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+import { SERVICE_NAMES, type ServiceName } from './service-names';
+
+export { SERVICE_NAMES, type ServiceName };
 
 export interface ServiceDescriptor {
   /** The service's Nest module. */

@@ -130,7 +130,8 @@ describe.skipIf(!existsSync(CHROMIUM))('web interface on the distributed profile
 
   it('Contrat, Acheteur and Titulaire pages load from the catalog', async () => {
     const contract = await open(`/contrats/${CONTRACT_UID}`);
-    expect(await contract.locator('h1').innerText()).toContain('2025211dy0000000');
+    expect(await contract.locator('h1').innerText()).toBe('Objet non publié');
+    expect(await contract.locator('.subtitle').innerText()).toContain('n° 2025211dy0000000');
     expect(norm(await contract.locator('.figures').first().innerText())).toContain('130 000 €');
     expect(await main(contract)).toContain('L.M.I. PEINTURE');
     const buyer = await api<{ nom: string | null }>(`/api/acheteurs/${QUIMPERLE}`);

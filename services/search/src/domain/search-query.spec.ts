@@ -29,7 +29,7 @@ describe('parseSearchQuery', () => {
       expect(e).toBeInstanceOf(SearchQueryInvalidError);
       const paths = (e as SearchQueryInvalidError).issues.map((i) => i.path);
       expect(paths).toEqual(expect.arrayContaining(['size', 'filters.buyer', 'filters.amount.min', '']));
-      expect((e as Error).message).toMatch(/^Invalid search query: /);
+      expect((e as Error).message).toMatch(/^Recherche invalide : /);
     }
   });
 
@@ -52,7 +52,7 @@ describe('cursors', () => {
   it('are refused for another sort, another engine, or when forged', () => {
     const c = encodeCursor('es', sort, [1, 'u']);
     expect(() => decodeCursor('es', { field: 'amount', order: 'desc' }, c)).toThrow(SearchCursorInvalidError);
-    expect(() => decodeCursor('sqlite', sort, c)).toThrow(/another search engine/);
+    expect(() => decodeCursor('sqlite', sort, c)).toThrow(/un autre moteur de recherche/);
     expect(() => decodeCursor('es', sort, 'AAAA')).toThrow(SearchCursorInvalidError);
   });
 });

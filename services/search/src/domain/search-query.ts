@@ -151,14 +151,14 @@ export function decodeCursor(engine: string, sort: { field: SortField; order: So
   try {
     payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorPayload;
   } catch {
-    throw new SearchCursorInvalidError('not a cursor returned by this search');
+    throw new SearchCursorInvalidError('curseur invalide : il ne vient pas de cette recherche');
   }
   if (!payload || typeof payload !== 'object' || !Array.isArray(payload.v) || typeof payload.s !== 'string') {
-    throw new SearchCursorInvalidError('not a cursor returned by this search');
+    throw new SearchCursorInvalidError('curseur invalide : il ne vient pas de cette recherche');
   }
-  if (payload.e !== engine) throw new SearchCursorInvalidError('cursor comes from another search engine');
+  if (payload.e !== engine) throw new SearchCursorInvalidError('curseur invalide : il vient d’un autre moteur de recherche');
   if (payload.s !== `${sort.field}:${sort.order}`) {
-    throw new SearchCursorInvalidError(`cursor belongs to sort ${payload.s}, not ${sort.field}:${sort.order}`);
+    throw new SearchCursorInvalidError(`curseur invalide : il suit le tri ${payload.s}, pas ${sort.field}:${sort.order}`);
   }
   return payload.v;
 }

@@ -23,7 +23,7 @@ export interface QueryIssue {
 export class SearchQueryInvalidError extends SearchError {
   readonly code = 'SEARCH_QUERY_INVALID' as const;
   constructor(readonly issues: QueryIssue[]) {
-    super(`Invalid search query: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`);
+    super(`Recherche invalide : ${issues.map((i) => `${i.path || '(racine)'} : ${i.message}`).join(' ; ')}`);
     this.name = 'SearchQueryInvalidError';
   }
 }

@@ -29,7 +29,7 @@ function withoutUid<T extends { contractUid: string }>(row: T): Omit<T, 'contrac
 
 export async function getContract(em: SqlEntityManager, uid: string): Promise<ContractDetail> {
   const contract = await em.findOne(ContractEntity, { uid }, { disableIdentityMap: true });
-  if (!contract) throw new NotFoundError('CATALOG_CONTRACT_NOT_FOUND', `no contract with uid "${uid}"`);
+  if (!contract) throw new NotFoundError('CATALOG_CONTRACT_NOT_FOUND', `aucun marché d’identifiant « ${uid} »`);
   const options = { disableIdentityMap: true, orderBy: { ordinal: 'asc' as const } };
   const [versions, titulaires, acts, provenance] = await Promise.all([
     em.find(ContractVersionEntity, { contractUid: uid }, { disableIdentityMap: true, orderBy: { seq: 'asc' } }),

@@ -35,7 +35,7 @@ export async function getSupplier(em: SqlEntityManager, id: string, limits = { c
   );
   const count = toNumber(totalsRow?.contracts);
   const views = await organisationViews(em, [id]);
-  if (count === 0 && !views.get(id)?.isSupplier) throw new NotFoundError('CATALOG_SUPPLIER_NOT_FOUND', `no supplier "${id}"`);
+  if (count === 0 && !views.get(id)?.isSupplier) throw new NotFoundError('CATALOG_SUPPLIER_NOT_FOUND', `aucun titulaire « ${id} »`);
 
   const contracts = await won(knex('contract_titulaire as t').select(...CONTRACT_SUMMARY_COLUMNS, 't.role'))
     .orderBy([{ column: 'c.sort_date', order: 'desc' }, { column: 'c.uid', order: 'desc' }])
@@ -57,6 +57,23 @@ export async function getSupplier(em: SqlEntityManager, id: string, limits = { c
       if (named) identity = { ...identity, status: named.status, nom: named.nom, isSupplier: true };
     }
   }
+  // Not in SIRENE (yet): the name its buyers published for it (titulaire denominationSociale).
+  if (!identity.nom) {
+    const [published] = (await won(knex('contract_titulaire as t').select(knex.raw('min(t.denomination_sociale) as nom')).whereNotNull('t.denomination_sociale'))) as { nom: string | null }[];
+    if (published?.nom) identity = { ...identity, nom: published.nom, isSupplier: true };
+  }
+  // Buyers SIRENE does not know: the name they publish in their contracts (acheteur.nom).
+  const unnamedBuyers = buyers.map((b: Record<string, unknown>) => String(b.acheteur_id)).filter((b: string) => !buyerViews.get(b)?.nom);
+  const publishedBuyerNames = new Map<string, string>();
+  if (unnamedBuyers.length) {
+    const rows = (await knex('contract as c').select('c.acheteur_id', 'c.data').whereIn('c.acheteur_id', unnamedBuyers).orderBy('c.sort_date', 'desc').limit(200)) as { acheteur_id: string; data: unknown }[];
+    for (const r of rows) {
+      if (publishedBuyerNames.has(r.acheteur_id)) continue;
+      const data = (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as { acheteur?: { denominationSociale?: unknown } } | null;
+      const nom = data?.acheteur?.denominationSociale;
+      if (typeof nom === 'string' && nom.trim()) publishedBuyerNames.set(r.acheteur_id, nom.trim());
+    }
+  }
   return {
     id,
     scope,
@@ -66,7 +83,7 @@ export async function getSupplier(em: SqlEntityManager, id: string, limits = { c
     contracts: contracts.map((r: Record<string, unknown>) => ({ ...toSummary(r), role: String(r.role) })),
     buyers: buyers.map((b: Record<string, unknown>) => ({
       id: String(b.acheteur_id),
-      nom: buyerViews.get(String(b.acheteur_id))?.nom ?? null,
+      nom: buyerViews.get(String(b.acheteur_id))?.nom ?? publishedBuyerNames.get(String(b.acheteur_id)) ?? null,
       contracts: toNumber(b.contracts),
       montant: toNumber(b.montant),
     })),

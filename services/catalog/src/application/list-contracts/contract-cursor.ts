@@ -13,6 +13,6 @@ export function decodeCursor(text: string): ContractCursor {
   try {
     return CursorSchema.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
   } catch {
-    throw new InvalidParameterError('CATALOG_INVALID_CURSOR', 'cursor is not one this API returned');
+    throw new InvalidParameterError('CATALOG_INVALID_CURSOR', 'curseur invalide : il ne vient pas de cette API');
   }
 }

@@ -1,3 +1,4 @@
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -129,6 +130,21 @@ describe('pulling DECP feeds from their publishers', () => {
     const [status] = await new FeedStatusQuery(orm).feeds();
     expect(status).toMatchObject({ id, alert: 'failing', consecutiveFailures: 3, lastResult: 'failed', lastError: expect.stringContaining('500') });
     expect(runs).not.toHaveBeenCalled();
+  });
+
+  it('says in French why a pull failed: « 404 : fichier introuvable », « serveur injoignable »', async () => {
+    const missing = await feedAt('/nothing-here.json');
+    expect(await pull.execute(missing)).toMatchObject({ result: 'failed', httpStatus: 404, error: expect.stringMatching(/^404 : fichier introuvable à cette adresse \(HTTP 404/) });
+    // a port nobody listens on: one the system just gave and took back
+    const port = await new Promise<number>((done) => {
+      const probe = createNetServer().listen(0, '127.0.0.1', () => {
+        const p = (probe.address() as AddressInfo).port;
+        probe.close(() => done(p));
+      });
+    });
+    const closed = (await register.execute({ siret: RENNES, nom: 'Rennes Métropole', url: `http://127.0.0.1:${port}/decp.json`, intervalMinutes: 60 })).id;
+    expect(await pull.execute(closed)).toMatchObject({ result: 'failed', error: 'serveur injoignable (connexion refusée) (ECONNREFUSED)' });
+    expect(await feed(closed)).toMatchObject({ lastError: 'serveur injoignable (connexion refusée) (ECONNREFUSED)' });
   });
 
   it('resets the failure count on the next successful pull', async () => {

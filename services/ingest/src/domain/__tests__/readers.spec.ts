@@ -112,6 +112,29 @@ describe('XML reader', () => {
     expect(records[0].value).toMatchObject({ id: '1' });
   });
 
+  it('reads an empty <modification/> item as no modification (AIFE / PES exports), not as a null item', async () => {
+    const records = await readText('<marches><marche><id>1</id><acheteur><id>23350001600040</id></acheteur><objet>x</objet><modifications><modification/></modifications></marche></marches>');
+    expect(records[0].value).toMatchObject({ id: '1', modifications: [] });
+    const outcome = normaliseRecord(records[0], { source: 'test', today: TODAY });
+    expect(outcome.status).not.toBe('quarantined');
+    if (outcome.status !== 'quarantined') expect(outcome.contract.flags.map((f) => f.field)).not.toContain('modifications[0]');
+  });
+
+  it('splits several 2019 modifications written in one <modification> element into as many versions, flagged', async () => {
+    const records = await readText(
+      '<marches><marche><id>1</id><acheteur><id>23350001600040</id></acheteur><objet>x</objet><montant>80000</montant><dateNotification>2021-01-10</dateNotification>' +
+        '<modifications><modification>' +
+        '<dateNotificationModification>2021-09-22+02:00</dateNotificationModification><dureeMois>36</dureeMois><montant>86000</montant><objetModification>tranche 1</objetModification>' +
+        '<dateNotificationModification>2021-03-24+01:00</dateNotificationModification><dureeMois>36</dureeMois><montant>85400</montant><objetModification>tranche 3</objetModification>' +
+        '</modification></modifications></marche></marches>',
+    );
+    const outcome = normaliseRecord(records[0], { source: 'test', today: TODAY });
+    if (outcome.status === 'quarantined') throw new Error('quarantined');
+    expect(outcome.contract.versions.map((v) => [v.seq, v.montant, v.objetModification ?? null])).toEqual([[0, 80000, null], [1, 86000, 'tranche 1'], [2, 85400, 'tranche 3']]);
+    expect(outcome.contract.flags).toContainEqual(expect.objectContaining({ code: 'SCHEMA_DEVIATION', field: 'modifications[0]', message: expect.stringMatching(/2 modifications written in one element/) }));
+    expect(outcome.contract.flags.map((f) => f.code)).not.toContain('DATE_INVALID');
+  });
+
   it('converts 2022 XML to the 2022 JSON shape (wrapped lists, oui/non booleans, numbers)', async () => {
     const records = await readFile(fixture('examples/v2.0.3/exemples/xml/Marche.xml'));
     expect(records[0].value).toMatchObject({

@@ -131,5 +131,5 @@ export function readLieu(value: unknown, flags: FlagSink): { code: string | null
 }
 
 export function generationOf(format: DecpFormat | null): '2019' | '2022' {
-  return format === 'decp-2019-json' || format === 'decp-2019-xml' ? '2019' : '2022';
+  return format === 'decp-2019-json' || format === 'decp-2019-xml' || format === 'tabular-mapped' ? '2019' : '2022';
 }

@@ -18,6 +18,7 @@ export function normaliseRecord(raw: RawRecord, ctx: NormaliseContext): Normalis
   if (raw.format === 'decp-info-csv') {
     return normaliseDecpInfoRow(raw, raw.value, ctx);
   }
-  return normaliseItem(raw, raw.value, ctx, { validateSchema: true });
+  // a mapped tabular export has no official schema to check: its mapping says what each column is
+  return normaliseItem(raw, raw.value, ctx, { validateSchema: raw.format !== 'tabular-mapped' });
 }
 

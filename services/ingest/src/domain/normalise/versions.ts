@@ -116,7 +116,7 @@ function readModification(raw: unknown, index: number, ctx: VersionContext): Dra
  * notification date: the official 1.5.0 example has a modification notified before the previous one.
  */
 export function modificationVersions(item: Obj, ctx: VersionContext): ContractVersion[] {
-  const items = unwrapList(item.modifications, 'modification', 'modifications', ctx.flags, ctx.wrapped);
+  const items = unwrapList(item.modifications, 'modification', 'modifications', ctx.flags, ctx.wrapped).flatMap((raw, i) => splitCollapsed(raw, i, ctx.flags));
   const drafts = items.map((raw, i) => readModification(raw, i, ctx)).filter((d): d is DraftModification => d !== null);
   const byId = drafts.every((d) => d.order !== null);
   const byPublication = !byId && drafts.every((d) => d.version.datePublicationDonnees !== null);
@@ -130,4 +130,28 @@ export function modificationVersions(item: Obj, ctx: VersionContext): ContractVe
     return a.position - b.position;
   });
   return drafts.map((d, i) => ({ seq: i + 1, ...d.version }));
+}
+
+/**
+ * Some 2019 XML exports (AIFE, PES) write several modifications in one `<modification>` element, one
+ * run of fields after the other (`<dateNotificationModification>a</…><montant>1</…><dateNotificationModification>b</…>…`),
+ * which reads as an object whose fields are lists. Such an element is split into its modifications, in
+ * the order written (the n-th value of each field belongs to the n-th modification), flagged SCHEMA_DEVIATION.
+ */
+function splitCollapsed(raw: unknown, index: number, flags: FlagSink): unknown[] {
+  if (!isObject(raw)) return [raw];
+  const repeated = Object.entries(raw).filter(([k, v]) => Array.isArray(v) && k !== 'titulaires' && k !== 'concessionnaires');
+  if (repeated.length === 0) return [raw];
+  const count = Math.max(...repeated.map(([, v]) => (v as unknown[]).length));
+  const field = `modifications[${index}]`;
+  flags.add('SCHEMA_DEVIATION', field, `${field}: ${count} modifications written in one element (repeated ${repeated.map(([k]) => k).join(', ')}); read as ${count} modifications`);
+  return Array.from({ length: count }, (_, n) => {
+    const one: Obj = {};
+    for (const [k, v] of Object.entries(raw)) {
+      if (Array.isArray(v) && k !== 'titulaires' && k !== 'concessionnaires') {
+        if (n < v.length) one[k] = v[n];
+      } else if (n === 0) one[k] = v;
+    }
+    return one;
+  });
 }

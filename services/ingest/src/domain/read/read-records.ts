@@ -4,6 +4,8 @@ import { openDecompressed } from './byte-source';
 import { readCsvRecords } from './csv-record.reader';
 import { readJsonRecords } from './json-record.reader';
 import { readXmlRecords } from './xml-record.reader';
+import { matchMapping } from '../mappings/tabular-mapping';
+import { readTabularRecords } from './tabular-record.reader';
 
 /**
  * Detects the shape of a file from its content and streams its records. Never throws on content:
@@ -16,6 +18,12 @@ export async function* readRecords(input: FileInput): AsyncGenerator<RawRecord> 
     bytes = await openDecompressed(input.open, SNIFF_BYTES);
   } catch (error) {
     yield fileProblemRecord(input.name, 1, null, 'IO_ERROR', `cannot open or decompress: ${(error as Error).message}`);
+    return;
+  }
+  // A tabular export with a mapping kept in the repository (its header has the mapping's signature).
+  const mapping = matchMapping(bytes.head);
+  if (mapping) {
+    yield* readTabularRecords(bytes.chunks, { file: input.name, mapping });
     return;
   }
   const detection = detectFormat(bytes.head, input.name);

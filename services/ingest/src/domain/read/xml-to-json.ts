@@ -63,7 +63,10 @@ function scalar(node: XmlNode, parentName: string, version: XmlVersion): unknown
 function listValue(node: XmlNode, version: XmlVersion): unknown[] {
   const itemName = LIST_CONTAINERS[node.name];
   const jsonItem = JSON_ITEM_NAME[itemName] ?? itemName;
-  return node.children.map((child) => {
+  // An empty item element (`<modifications><modification/></modifications>`, as the AIFE / PES XML
+  // exports write "no modification") carries nothing: it is no item, as an empty element is null.
+  const items = node.children.filter((child) => child.children.length > 0 || child.text.trim() !== '');
+  return items.map((child) => {
     const value = convertNode(child, node.name, version);
     // 2022 JSON wraps every list item: [{"titulaire": {…}}]; 2019 JSON does not.
     return version === '2022' && child.name === itemName ? { [jsonItem]: value } : value;

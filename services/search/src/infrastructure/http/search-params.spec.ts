@@ -91,9 +91,9 @@ describe('GET /api/search query string → domain query', () => {
       searchQueryFromParams({ montantMin: 'beaucoup', tri: 'prix', acheteur: '123', limit: '500', typo: 'x', dateNotificationMin: ['2024-01-01', '2024-02-01'] }),
     );
     expect(issues.map((i) => i.path).sort()).toEqual(['dateNotificationMin', 'montantMin', 'tri', 'typo']);
-    expect(issues.find((i) => i.path === 'montantMin')!.message).toMatch(/non-negative amount/);
+    expect(issues.find((i) => i.path === 'montantMin')!.message).toMatch(/montant positif en euros attendu/);
     expect(issues.find((i) => i.path === 'dateNotificationMin')!.message).toBe('given more than once');
-    expect(issues.find((i) => i.path === 'typo')!.message).toMatch(/unknown parameter \(known: q, acheteur/);
+    expect(issues.find((i) => i.path === 'typo')!.message).toMatch(/paramètre inconnu \(paramètres possibles : q, acheteur/);
   });
 
   it('maps the domain validation back to parameter names (SIRET shape, page size, min above max)', () => {
@@ -107,7 +107,7 @@ describe('GET /api/search query string → domain query', () => {
   it('refuses unknown enumerated values with the accepted ones', () => {
     expect(issuesOf(() => searchQueryFromParams({ categorieTitulaire: 'TPE' }))[0]).toEqual({
       path: 'categorieTitulaire',
-      message: 'unknown value "TPE" (expected PME, ETI, GE, unknown)',
+      message: 'valeur inconnue « TPE » (attendu : PME, ETI, GE, unknown)',
     });
     expect(issuesOf(() => searchQueryFromParams({ facettes: 'montant' }))[0].path).toBe('facettes');
   });
@@ -115,12 +115,12 @@ describe('GET /api/search query string → domain query', () => {
   it('takes several notification years (the year facet) as numbers, and names annee when one is not a year', () => {
     expect(searchQueryFromParams({ annee: '2024' }).filters.year).toEqual([2024]);
     expect(searchQueryFromParams({ annee: ['2023', '2024'] }).filters.year).toEqual([2023, 2024]);
-    expect(issuesOf(() => searchQueryFromParams({ annee: '2024,24' }))).toEqual([{ path: 'annee', message: 'expected years of 4 digits such as 2024, got "24"' }]);
+    expect(issuesOf(() => searchQueryFromParams({ annee: '2024,24' }))).toEqual([{ path: 'annee', message: 'année à 4 chiffres attendue, comme 2024, et non « 24 »' }]);
     expect(issuesOf(() => searchQueryFromParams({ annee: '1850' }))).toEqual([{ path: 'annee', message: 'year: 1900 to 2099' }]);
   });
 
   it('refuses nested objects an extended query parser would produce', () => {
-    expect(issuesOf(() => searchQueryFromParams({ acheteur: { $ne: 'x' } }))[0].message).toMatch(/plain values/);
+    expect(issuesOf(() => searchQueryFromParams({ acheteur: { $ne: 'x' } }))[0].message).toMatch(/valeurs simples attendues/);
   });
 });
 

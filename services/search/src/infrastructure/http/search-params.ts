@@ -104,14 +104,14 @@ function convert(spec: SearchParamSpec, values: string[], issues: QueryIssue[]):
         if (items.length === 1 && items[0] === 'aucune') return [];
       } else if (items.length === 0) return fail('empty value');
       const unknown = spec.values ? items.filter((v) => !spec.values!.includes(v)) : [];
-      if (unknown.length) return fail(`unknown value ${unknown.map((v) => `"${v}"`).join(', ')} (expected ${spec.values!.join(', ')})`);
+      if (unknown.length) return fail(`valeur inconnue ${unknown.map((v) => `« ${v} »`).join(', ')} (attendu : ${spec.values!.join(', ')})`);
       return spec.kind === 'facets' ? [...new Set(items)] : items;
     }
     case 'years': {
       const items = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
       if (items.length === 0) return fail('empty value');
       const bad = items.filter((v) => !/^\d{4}$/.test(v));
-      if (bad.length) return fail(`expected years of 4 digits such as 2024, got ${bad.map((v) => `"${v}"`).join(', ')}`);
+      if (bad.length) return fail(`année à 4 chiffres attendue, comme 2024, et non ${bad.map((v) => `« ${v} »`).join(', ')}`);
       return items.map(Number);
     }
     case 'labels': {
@@ -127,27 +127,27 @@ function convert(spec: SearchParamSpec, values: string[], issues: QueryIssue[]):
       if (v === undefined) return undefined;
       if (TRUE.has(v)) return true;
       if (FALSE.has(v)) return false;
-      return fail(`expected true or false (also oui/non, 1/0), got "${v}"`);
+      return fail(`oui ou non attendu (aussi true/false, 1/0), et non « ${v} »`);
     }
     case 'number': {
       const v = single(spec, values, issues);
       if (v === undefined) return undefined;
-      return /^\d+(\.\d+)?$/.test(v) ? Number(v) : fail(`expected a non-negative amount in euros such as 40000 or 40000.50, got "${v}"`);
+      return /^\d+(\.\d+)?$/.test(v) ? Number(v) : fail(`montant positif en euros attendu, comme 40000 ou 40000.50, et non « ${v} »`);
     }
     case 'integer': {
       const v = single(spec, values, issues);
       if (v === undefined) return undefined;
-      return /^\d{1,6}$/.test(v) ? Number(v) : fail(`expected an integer, got "${v}"`);
+      return /^\d{1,6}$/.test(v) ? Number(v) : fail(`nombre entier attendu, et non « ${v} »`);
     }
     case 'date': {
       const v = single(spec, values, issues);
       if (v === undefined) return undefined;
-      return /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)) ? v : fail(`expected a date YYYY-MM-DD, got "${v}"`);
+      return /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)) ? v : fail(`date AAAA-MM-JJ attendue, et non « ${v} »`);
     }
     case 'enum': {
       const v = single(spec, values, issues);
       if (v === undefined) return undefined;
-      if (!spec.values!.includes(v)) return fail(`expected one of ${spec.values!.join(', ')}, got "${v}"`);
+      if (!spec.values!.includes(v)) return fail(`une valeur parmi ${spec.values!.join(', ')} attendue, et non « ${v} »`);
       return spec.aliases?.[v] ?? v;
     }
   }
@@ -169,12 +169,12 @@ export function searchQueryFromParams(params: Record<string, unknown>): SearchQu
   for (const [name, value] of Object.entries(params)) {
     const spec = BY_NAME.get(name);
     if (!spec) {
-      issues.push({ path: name, message: `unknown parameter (known: ${SEARCH_PARAMS.map((p) => p.name).join(', ')})` });
+      issues.push({ path: name, message: `paramètre inconnu (paramètres possibles : ${SEARCH_PARAMS.map((p) => p.name).join(', ')})` });
       continue;
     }
     const values = rawValues(value);
     if (!values) {
-      issues.push({ path: name, message: 'expected plain values (name=value), not an object' });
+      issues.push({ path: name, message: 'valeurs simples attendues (nom=valeur), pas un objet' });
       continue;
     }
     const converted = convert(spec, values, issues);
@@ -203,14 +203,14 @@ export function suggestParamsFrom(params: Record<string, unknown>): { prefix: st
   for (const [name, value] of Object.entries(params)) {
     const spec = SUGGEST_PARAMS.find((p) => p.name === name);
     const values = rawValues(value);
-    if (!spec) issues.push({ path: name, message: 'unknown parameter (known: q, limit)' });
-    else if (!values) issues.push({ path: name, message: 'expected plain values (name=value), not an object' });
+    if (!spec) issues.push({ path: name, message: 'paramètre inconnu (paramètres possibles : q, limit)' });
+    else if (!values) issues.push({ path: name, message: 'valeurs simples attendues (nom=valeur), pas un objet' });
     else {
       const v = convert(spec, values, issues);
       if (v !== undefined) (out as Record<string, unknown>)[spec.target] = v;
     }
   }
-  if (out.prefix === undefined && !issues.some((i) => i.path === 'q')) issues.push({ path: 'q', message: 'required: the beginning of a name or of a SIRET' });
+  if (out.prefix === undefined && !issues.some((i) => i.path === 'q')) issues.push({ path: 'q', message: 'obligatoire : le début d’un nom ou d’un SIRET' });
   if (issues.length) throw new SearchQueryInvalidError(issues);
   return { prefix: out.prefix!, limit: out.limit };
 }

@@ -1,4 +1,5 @@
 // French formatting (Intl, fr-FR) and French labels of the codes the API returns.
+import { EPCI_BRETAGNE } from './epci-bretagne.js';
 
 const eur0 = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
 const eur2 = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
@@ -35,9 +36,12 @@ export const dateAndTime = (v) => (parseDate(v) ? dateTime.format(parseDate(v)) 
 export const months = (v) => (num(v) === null ? DASH : `${int.format(num(v))} mois`);
 export const plural = (n, one, many) => `${integer(n)} ${Number(n) > 1 ? many : one}`;
 
+/** A contract's objet, or « Objet non publié » (never an id in its place). */
+export const objetLabel = (objet) => (objet && String(objet).trim() ? objet : 'Objet non publié');
+
 export const DEPARTEMENTS = { 22: 'Côtes-d’Armor', 29: 'Finistère', 35: 'Ille-et-Vilaine', 56: 'Morbihan' };
 
-/** Main Breton EPCI (SIREN → name). Other EPCI are found with the organisation lookup. */
+/** Main Breton EPCI (SIREN → short name), offered in the territory selects. */
 export const EPCI = {
   243500139: 'Rennes Métropole',
   242900314: 'Brest Métropole',
@@ -45,7 +49,10 @@ export const EPCI = {
   200068120: 'Quimper Bretagne Occidentale',
   200067932: 'Golfe du Morbihan – Vannes Agglomération',
   200069409: 'Saint-Brieuc Armor Agglomération',
+  242900694: 'Quimperlé Communauté',
 };
+/** The name of any EPCI with a Breton commune (DGCL reference), short name first. */
+export const epciName = (siren) => EPCI[siren] || EPCI_BRETAGNE[siren] || null;
 
 /** The territory parameter (`bretagne`, `departement:29`, `epci:200042174`) in words. */
 export function territoryLabel(t) {
@@ -53,7 +60,7 @@ export function territoryLabel(t) {
   if (t === 'bretagne') return 'Bretagne';
   const [level, code] = t.split(':');
   if (level === 'departement') return DEPARTEMENTS[code] ? `${DEPARTEMENTS[code]} (${code})` : `Département ${code}`;
-  if (level === 'epci') return EPCI[code] || `EPCI ${code}`;
+  if (level === 'epci') return epciName(code) || `Intercommunalité (SIREN ${code})`;
   if (level === 'region') return code === '53' ? 'Bretagne' : `Région ${code}`;
   return t;
 }

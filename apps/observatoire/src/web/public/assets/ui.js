@@ -1,7 +1,7 @@
 // Small DOM helpers: elements built with textContent only (no HTML strings from data), tables,
 // loading / empty / error states, and charts that always come with their data table.
 import { ApiError } from './api.js';
-import { CPV_DIVISIONS, DEPARTEMENTS, EPCI } from './format.js';
+import { CPV_DIVISIONS, DEPARTEMENTS, EPCI, territoryLabel } from './format.js';
 
 /** h('a', { href: '/x', class: 'btn' }, 'text', child...) — strings become text nodes. */
 export function h(tag, attrs, ...children) {
@@ -225,9 +225,9 @@ export function territorySelect(name, current, { allowAll = true } = {}) {
   if (allowAll) opts.push(h('option', { value: '' }, 'Tous territoires'));
   opts.push(h('option', { value: 'bretagne' }, 'Bretagne (région)'));
   opts.push(h('optgroup', { label: 'Départements' }, Object.entries(DEPARTEMENTS).map(([c, n]) => h('option', { value: `departement:${c}` }, `${n} (${c})`))));
-  opts.push(h('optgroup', { label: 'Intercommunalités' }, Object.entries(EPCI).map(([c, n]) => h('option', { value: `epci:${c}` }, n))));
+  opts.push(h('optgroup', { label: 'Intercommunalités' }, Object.entries(EPCI).sort(([, a], [, b]) => a.localeCompare(b, 'fr')).map(([c, n]) => h('option', { value: `epci:${c}` }, n))));
   const sel = h('select', { name }, opts);
-  if (current && ![...sel.options].some((o) => o.value === current)) sel.append(h('option', { value: current }, current));
+  if (current && ![...sel.options].some((o) => o.value === current)) sel.append(h('option', { value: current }, territoryLabel(current)));
   sel.value = current || '';
   return sel;
 }

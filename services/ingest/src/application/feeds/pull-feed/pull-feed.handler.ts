@@ -6,6 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { MikroORM } from '@mikro-orm/core';
 import { isPullable, type PullResult } from '../../../domain/feeds/feed-rules';
+import { httpFailureReason, pullFailureReason } from '../../../domain/feeds/pull-failure';
 import { FeedRepository, type Feed } from '../../../infrastructure/persistence/feed.repository';
 import type { IngestFilesHandler } from '../../ingest-files/ingest-files.handler';
 import { fileInput } from '../../ingest-files/resolve-inputs';
@@ -114,7 +115,7 @@ export class PullFeedHandler {
         }
         if (!res.ok || !res.body) {
           await res.body?.cancel();
-          throw new Error(`HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
+          throw new Error(httpFailureReason(res.status, res.statusText));
         }
         etag = res.headers.get('etag');
         lastModified = res.headers.get('last-modified');
@@ -136,7 +137,7 @@ export class PullFeedHandler {
       }
       return await this.record(feed, { result: 'changed', httpStatus, error: errors, summary, etag, lastModified, contentHash: hash });
     } catch (e) {
-      return await this.record(feed, { result: 'failed', httpStatus, error: (e as Error).message || String(e) });
+      return await this.record(feed, { result: 'failed', httpStatus, error: pullFailureReason(e) });
     } finally {
       await fsp.rm(spool, { force: true });
     }

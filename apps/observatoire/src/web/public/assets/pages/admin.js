@@ -10,8 +10,8 @@ const TABS = [
   ['consommateurs', 'Consommateurs'],
   ['lettres-mortes', 'Lettres mortes'],
 ];
-const ALERTS = { ok: ['OK', 'ok'], stale: ['En retard (stale)', 'warn'], failing: ['En échec (failing)', 'ko'] };
-const RESULTS = { changed: ['changed', 'ok', 'nouveau contenu'], unchanged: ['unchanged', '', 'rien de nouveau'], failed: ['failed', 'ko', 'échec'] };
+const ALERTS = { ok: ['À jour', 'ok'], stale: ['En retard', 'warn'], failing: ['En échec', 'ko'] };
+const RESULTS = { changed: ['Nouveau contenu', 'ok', 'intégré'], unchanged: ['Inchangé', '', 'rien de nouveau'], failed: ['Échec', 'ko', ''] };
 const KINDS = { url: 'URL HTTP', 'platform-export': 'Export de plateforme', upload: 'Dépôt de fichier' };
 const LOCAL = { running: 'en cours', restarting: 'redémarrage', stopped: 'arrêté' };
 const INVALID_KEY = 'Clé invalide : elle a été refusée par le serveur. Vérifiez-la et saisissez-la de nouveau.';

@@ -1,5 +1,5 @@
 import { api, probableDuplicates } from '../api.js';
-import { BUYER_TYPES, DEPARTEMENTS, GRADE_HELP, STATUSES, cpvDivisionLabel, date, euros, integer, percent } from '../format.js';
+import { BUYER_TYPES, DEPARTEMENTS, GRADE_HELP, STATUSES, cpvDivisionLabel, date, euros, integer, percent, objetLabel, epciName } from '../format.js';
 import { chartFigure, errorBox, facts, figures, fill, h, loading, section, table } from '../ui.js';
 
 export async function render(main, ctx) {
@@ -44,7 +44,7 @@ export async function render(main, ctx) {
         [b.scope === 'siren' ? 'SIREN' : 'SIRET', b.id],
         ['Type d’acheteur', BUYER_TYPES[p?.typeOrganisation] || null],
         ['Commune', p?.communeNom || p?.communeCode],
-        ['Intercommunalité', p?.epciNom || p?.epciSiren],
+        ['Intercommunalité', p?.epciNom || epciName(p?.epciSiren) || p?.epciSiren],
         ['Département', p?.departementCode ? `${DEPARTEMENTS[p.departementCode] || ''} (${p.departementCode})` : null],
         ['Identification SIRENE', STATUSES[b.identity.status] || b.identity.status],
       ]),
@@ -101,7 +101,7 @@ export async function render(main, ctx) {
       table(
         'Derniers marchés notifiés',
         [
-          { label: 'Objet', value: (c) => h('a', { href: `/contrats/${encodeURIComponent(c.uid)}` }, c.objet || c.id), rowHeader: true },
+          { label: 'Objet', value: (c) => h('a', { href: `/contrats/${encodeURIComponent(c.uid)}` }, objetLabel(c.objet)), rowHeader: true },
           { label: 'CPV', value: (c) => c.codeCpv || '—' },
           { label: 'Notification', value: (c) => date(c.dateNotification) },
           { label: 'Montant', value: (c) => euros(c.montant), num: true },

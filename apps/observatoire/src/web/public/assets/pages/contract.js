@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { CATEGORIES, FLAGS, ROLES, STATUSES, UNKNOWN_REASONS, PURCHASE_TYPES, DEPARTEMENTS, date, euros, integer, months, percent, cpvDivisionLabel } from '../format.js';
+import { CATEGORIES, FLAGS, ROLES, STATUSES, UNKNOWN_REASONS, PURCHASE_TYPES, DEPARTEMENTS, date, euros, integer, months, percent, cpvDivisionLabel, objetLabel } from '../format.js';
 import { badge, errorBox, facts, h, loading, section, table } from '../ui.js';
 
 const yesNo = (v) => (v === true ? 'Oui' : v === false ? 'Non' : 'Non renseigné');
@@ -21,13 +21,13 @@ export async function render(main, ctx) {
     return;
   }
   const c = d.contract;
-  ctx.setTitle(c.objet || `Marché ${c.id}`);
+  ctx.setTitle(objetLabel(c.objet));
   const buyerName = orgName(d.acheteur, c.enrichment?.acheteur?.nom || c.acheteur?.denominationSociale);
   const kindLabel = c.kind === 'concession' ? 'Contrat de concession' : 'Marché public';
 
   main.replaceChildren(
     ...[h('nav', { class: 'breadcrumb', 'aria-label': 'Fil d’Ariane' }, h('ol', null, h('li', null, h('a', { href: '/' }, 'Accueil')), h('li', null, h('a', { href: '/recherche' }, 'Marchés')), h('li', null, h('span', { 'aria-current': 'page' }, c.id)))),
-    h('h1', null, c.objet || `Marché ${c.id}`),
+    h('h1', null, objetLabel(c.objet)),
     h('p', { class: 'subtitle' }, `${kindLabel} n° ${c.id} — notifié le ${date(c.dateNotification)} par `, h('a', { href: `/acheteurs/${encodeURIComponent(d.acheteur.id)}` }, buyerName)),
     h(
       'dl',
@@ -120,11 +120,21 @@ function titulaireName(c, id) {
   return c.enrichment?.titulaires?.find((t) => t.id === id)?.nom || c.titulaires?.find((t) => t.id === id)?.denominationSociale || null;
 }
 
+/** Where a supplier's size comes from, in words (the profile's origin, or the consolidator's enrichment). */
+const SIZE_SOURCES = {
+  'sirene-stock': 'stock SIRENE de l’INSEE',
+  'recherche-entreprises-api': 'API Recherche d’entreprises',
+  'decp.info': 'enrichissement decp.info',
+};
+
 function sizeOf(org, c) {
   const p = org.profile;
-  const cat = p?.categorieEntreprise || c.enrichment?.titulaires?.find((t) => t.id === org.id)?.categorie;
+  const fromProfile = p?.categorieEntreprise;
+  const cat = fromProfile || c.enrichment?.titulaires?.find((t) => t.id === org.id)?.categorie;
   const parts = [badge(cat ? CATEGORIES[cat] || cat : 'Taille inconnue', cat ? '' : 'warn')];
   if (p?.tpe === true) parts.push(' ', badge('TPE'));
+  const origin = fromProfile ? p.origin : cat ? c.enrichment?.origin || 'decp.info' : null;
+  if (origin) parts.push(h('small', { class: 'hint' }, ` (source : ${SIZE_SOURCES[origin] || origin})`));
   return h('span', null, parts);
 }
 
@@ -155,7 +165,7 @@ function timeline(versions, c) {
         facts([
           ['Montant (total après cette version)', v.montant != null ? euros(v.montant) : v.kind === 'modification' ? 'inchangé' : 'Non publié'],
           ['Durée', v.dureeMois != null ? months(v.dureeMois) : v.kind === 'modification' ? 'inchangée' : null],
-          ['Titulaires', v.titulaires ? v.titulaires.map((t) => t.denominationSociale || t.id).join(', ') : v.kind === 'modification' ? 'inchangés' : null],
+          ['Titulaires', v.titulaires ? v.titulaires.map((t) => t.denominationSociale || titulaireName(c, t.id) || t.id).join(', ') : v.kind === 'modification' ? 'inchangés' : null],
           ['Objet de la modification', v.objetModification],
           ['Publiée le', v.datePublication || v.datePublicationDonnees ? date(v.datePublication || v.datePublicationDonnees) : null],
         ]),

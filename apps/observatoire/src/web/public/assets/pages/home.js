@@ -2,6 +2,18 @@ import { api } from '../api.js';
 import { euros, integer, percent, dateAndTime } from '../format.js';
 import { h, section, figures, field, territorySelect, cpvSelect, yearSelect, fill, freshnessNotice } from '../ui.js';
 
+/**
+ * Questions the shipped data answers (apps/observatoire/src/seed, docs/seed.md): an EPCI, a département, a commune
+ * and a search. The browser test web-seed.e2e.spec.ts follows each one and checks it is not empty.
+ */
+const EXAMPLES = [
+  ['/secteur?territoire=epci:200042174&cpv=45&annee=2022', 'Lorient Agglomération × travaux en 2022'],
+  ['/secteur?territoire=epci:242900694&cpv=45', 'Quimperlé Communauté × travaux'],
+  ['/secteur?territoire=departement:29&cpv=71', 'Finistère × architecture et ingénierie'],
+  ['/acheteurs/21560206100016', 'les marchés de la commune de Saint-Avé'],
+  ['/recherche?q=voirie', 'les marchés de voirie'],
+];
+
 export async function render(main, ctx) {
   ctx.setTitle('');
   const search = h(
@@ -50,8 +62,7 @@ export async function render(main, ctx) {
         h('h2', { id: 'h-sector' }, 'Marchés de mon secteur'),
         h('p', null, 'Combien un territoire a-t-il attribué dans votre métier, à qui, et quand ?'),
         sector,
-        h('a', { href: '/secteur?territoire=epci:200042174&cpv=45', class: 'example' }, 'Exemple : Lorient Agglomération × travaux →'),
-        h('a', { href: '/secteur?territoire=epci:242900694&cpv=45', class: 'example' }, 'Exemple : Quimperlé Communauté × travaux →'),
+        ...EXAMPLES.map(([href, label]) => h('a', { href, class: 'example' }, `Exemple : ${label} →`)),
       ),
       h(
         'section',

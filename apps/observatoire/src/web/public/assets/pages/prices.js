@@ -1,5 +1,5 @@
 import { analyticsParams, api } from '../api.js';
-import { cpvLabel, euros, integer, shortDate, territoryLabel } from '../format.js';
+import { cpvLabel, euros, integer, shortDate, territoryLabel, objetLabel } from '../format.js';
 import { cpvSelect, errorBox, field, figures, filterForm, h, loading, section, table, territorySelect, yearSelect } from '../ui.js';
 
 export async function render(main, ctx) {
@@ -90,7 +90,7 @@ function tariffsSection(t) {
         { label: 'Tarif', value: (x) => x.intituleTarif ?? 'Sans intitulé', rowHeader: true },
         { label: 'Montant', value: (x) => (x.tarif === null ? 'illisible' : euros(x.tarif)), num: true },
         { label: 'Publié le', value: (x) => shortDate(x.datePublication) },
-        { label: 'Concession', value: (x) => h('a', { href: `/contrats/${encodeURIComponent(x.uid)}` }, x.objet || x.uid) },
+        { label: 'Concession', value: (x) => h('a', { href: `/contrats/${encodeURIComponent(x.uid)}` }, objetLabel(x.objet)) },
         { label: 'Autorité concédante', value: (x) => h('a', { href: `/acheteurs/${encodeURIComponent(x.acheteurId)}` }, x.acheteurNom || x.acheteurId) },
       ],
       items,

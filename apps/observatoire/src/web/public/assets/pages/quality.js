@@ -114,6 +114,7 @@ function gradesView(g) {
   const draw = () => {
     const shown = expanded ? sorted : sorted.slice(0, GRADES_SHOWN);
     list.replaceChildren(gradesTable(shown, sorted.length));
+    nameBuyers(list);
     if (toggle) {
       toggle.textContent = expanded ? `N’afficher que les ${GRADES_SHOWN} notes les plus basses` : `Voir toutes les notes (${integer(sorted.length)})`;
       toggle.setAttribute('aria-expanded', String(expanded));
@@ -149,7 +150,7 @@ function gradesTable(rows, total) {
   return table(
     `Notes de publication par acheteur et par année (${integer(rows.length)} sur ${integer(total)}, les plus basses d’abord)`,
     [
-      { label: 'Acheteur (SIREN)', value: buyerCell, rowHeader: true },
+      { label: 'Acheteur', value: buyerCell, rowHeader: true },
       { label: 'Année', value: (x) => String(x.year) },
       { label: 'Note', value: (x) => h('span', { title: GRADE_HELP[x.grade] || null }, badge(x.grade, GRADE_KIND[x.grade])) },
       { label: 'Marchés', value: (x) => integer(x.contracts), num: true },
@@ -168,8 +169,33 @@ function gradesTable(rows, total) {
  */
 function buyerCell(x) {
   const id = String(x.buyer);
-  if (x.contracts > 0 && /^(\d{9}|\d{14})$/.test(id)) return h('a', { href: `/acheteurs/${encodeURIComponent(id)}` }, id);
+  if (x.contracts > 0 && /^(\d{9}|\d{14})$/.test(id)) return h('a', { href: `/acheteurs/${encodeURIComponent(id)}`, 'data-buyer': id }, id);
   return x.contracts > 0 ? id : h('span', null, id, h('span', { class: 'hint' }, ' (aucun marché publié)'));
+}
+
+/** Names already asked for (SIREN → name or null), kept while the page lives. */
+const BUYER_NAMES = new Map();
+/** At most this many new names asked per table drawn (one catalog request each, within the public rate limit). */
+const NAMES_PER_DRAW = 40;
+
+/** Buyers by name, the SIREN beside it: the grades give SIRENs, the catalog knows their names. */
+async function nameBuyers(container) {
+  const links = [...container.querySelectorAll('a[data-buyer]')];
+  const missing = [...new Set(links.map((a) => a.dataset.buyer))].filter((id) => !BUYER_NAMES.has(id)).slice(0, NAMES_PER_DRAW);
+  const apply = () => {
+    for (const a of links) if (BUYER_NAMES.get(a.dataset.buyer)) a.textContent = `${BUYER_NAMES.get(a.dataset.buyer)} (${a.dataset.buyer})`;
+  };
+  apply();
+  if (!missing.length) return;
+  container.setAttribute('aria-busy', 'true');
+  await Promise.allSettled(
+    missing.map(async (id) => {
+      BUYER_NAMES.set(id, null);
+      BUYER_NAMES.set(id, (await api.buyer(id))?.identity?.nom || null);
+    }),
+  );
+  apply();
+  container.removeAttribute('aria-busy');
 }
 
 function flagsView(r, dq) {

@@ -1,5 +1,5 @@
 import { api, FACET_TO_PAGE_PARAM, FACETS_FILTERING_UNKNOWN, pageParamValues } from '../api.js';
-import { BUYER_TYPES, CATEGORIES, DEPARTEMENTS, PURCHASE_TYPES, cpvDivisionLabel, date, euros, integer, plural } from '../format.js';
+import { BUYER_TYPES, CATEGORIES, DEPARTEMENTS, PURCHASE_TYPES, cpvDivisionLabel, date, euros, integer, plural, objetLabel } from '../format.js';
 import { errorBox, h, loading, safeHighlight, badge } from '../ui.js';
 
 const FACET_TITLES = {
@@ -127,7 +127,7 @@ function appendItems(list, items) {
   let first = null;
   for (const it of items) {
     const d = it.doc || {};
-    const title = it.highlight ? safeHighlight(it.highlight) : d.objet || `${d.cpvLabel || 'Marché'} — n° ${d.id} (objet non publié)`;
+    const title = it.highlight ? safeHighlight(it.highlight) : d.objet || `${objetLabel(d.objet)}${d.cpvLabel ? ` — ${d.cpvLabel}` : ''}`;
     const li = h(
       'li',
       { class: 'result' },

@@ -1,5 +1,5 @@
 import { analyticsParams, api } from '../api.js';
-import { cpvLabel, date, euros, integer, eurosCompact, percent, plural, territoryLabel } from '../format.js';
+import { cpvLabel, date, euros, integer, eurosCompact, percent, plural, territoryLabel, objetLabel } from '../format.js';
 import { badge, chartFigure, cpvSelect, errorBox, field, figures, filterForm, h, loading, section, table, territorySelect, yearSelect } from '../ui.js';
 
 /** The NAF input accepts what the API accepts: 43.21A (dot optional) or a start of code (43, 43.2, 43.21). */
@@ -115,7 +115,7 @@ export async function render(main, ctx) {
       table(
         'Derniers marchés notifiés',
         [
-          { label: 'Objet', value: (c) => h('a', { href: c.lien || `/contrats/${encodeURIComponent(c.uid)}` }, c.objet || `Objet non publié (${c.uid})`), rowHeader: true },
+          { label: 'Objet', value: (c) => h('a', { href: c.lien || `/contrats/${encodeURIComponent(c.uid)}` }, objetLabel(c.objet)), rowHeader: true },
           { label: 'Acheteur', value: (c) => h('a', { href: `/acheteurs/${encodeURIComponent(c.acheteur.id)}` }, c.acheteur.nom || c.acheteur.id) },
           { label: 'Notification', value: (c) => date(c.dateNotification) },
           { label: 'Montant', value: (c) => h('span', null, euros(c.montant), c.accordCadre ? [' ', badge('maximum d’accord-cadre', 'warn')] : null, c.montantUtilisable ? null : [' ', badge('inutilisable', 'ko')]), num: true },

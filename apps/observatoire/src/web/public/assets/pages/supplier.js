@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { CATEGORIES, DEPARTEMENTS, ROLES, STATUSES, UNKNOWN_REASONS, date, euros, integer } from '../format.js';
+import { CATEGORIES, DEPARTEMENTS, ROLES, STATUSES, UNKNOWN_REASONS, date, euros, integer, objetLabel } from '../format.js';
 import { badge, errorBox, facts, figures, h, loading, section, table } from '../ui.js';
 
 export async function render(main, ctx) {
@@ -58,7 +58,7 @@ export async function render(main, ctx) {
       table(
         'Derniers marchés remportés',
         [
-          { label: 'Objet', value: (c) => h('a', { href: `/contrats/${encodeURIComponent(c.uid)}` }, c.objet || c.id), rowHeader: true },
+          { label: 'Objet', value: (c) => h('a', { href: `/contrats/${encodeURIComponent(c.uid)}` }, objetLabel(c.objet)), rowHeader: true },
           { label: 'Rôle', value: (c) => ROLES[c.role] || c.role },
           { label: 'Acheteur', value: (c) => h('a', { href: `/acheteurs/${encodeURIComponent(c.acheteurId)}` }, s.buyers.find((b) => b.id === c.acheteurId)?.nom || c.acheteurId) },
           { label: 'Notification', value: (c) => date(c.dateNotification) },
