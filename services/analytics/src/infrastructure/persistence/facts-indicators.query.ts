@@ -10,6 +10,7 @@ import {
   dataQualityIndicator,
   firstTimeSuppliersIndicator,
   HHI_CONCENTRATION_THRESHOLD,
+  INDICATOR_KEYS,
   innovationIndicator,
   localShareIndicator,
   publicationDelayIndicator,
@@ -27,7 +28,6 @@ import {
   type FrameworkAgreementAmounts,
   type Grade,
   type GradeConditions,
-  type IndicatorKey,
   type IndicatorValue,
   type Ratio,
 } from '../../domain';
@@ -37,27 +37,7 @@ import { rowsOf } from './facts-projection.repository';
 import { sqlOf } from './sql';
 
 /** The indicators answered in the store: all of them (the publication grade with the expected buyer-years given). */
-export const STORE_INDICATOR_KEYS = [
-  'sme-share',
-  'tpe-share',
-  'local-share-epci',
-  'local-share-departement',
-  'local-share-bretagne',
-  'advances',
-  'advances-charter',
-  'social-considerations',
-  'environmental-considerations',
-  'subcontracting-declared',
-  'innovation',
-  'procedure-adaptee',
-  'no-publicity-no-competition',
-  'single-bidder',
-  'concentration',
-  'first-time-suppliers',
-  'publication-delay',
-  'publication-grade',
-  'data-quality',
-] as const satisfies readonly IndicatorKey[];
+export const STORE_INDICATOR_KEYS = INDICATOR_KEYS;
 export type StoreIndicatorKey = (typeof STORE_INDICATOR_KEYS)[number];
 
 export interface StoreIndicatorOptions {
