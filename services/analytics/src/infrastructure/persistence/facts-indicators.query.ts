@@ -108,6 +108,37 @@ export function factFilters(f: AnalyticsFilters, alias = 'f'): Where {
   return { sql: parts.length > 0 ? parts.join(' and ') : '1 = 1', bindings };
 }
 
+/**
+ * PostgreSQL adds double-precision values in whatever order it reads the rows, so the same facts stored in
+ * another physical order (a rebuild, a vacuum) gave sums that differed in the last bits (72,570,087.18 vs
+ * 72,570,087.18000002) and indicators that were not equal from one store to the next. Every aggregate
+ * `sum(x)` (not the window sums, whose order is given) is therefore computed in `numeric`, exact and
+ * order-independent, and read back as double precision. SQLite's SUM is compensated (Kahan-Babuska-Neumaier).
+ */
+export function exactSums(sql: string): string {
+  let out = '';
+  let i = 0;
+  const re = /\bsum\(/gi;
+  for (let m = re.exec(sql); m; m = re.exec(sql)) {
+    const open = m.index + m[0].length - 1;
+    let depth = 0;
+    let close = -1;
+    for (let j = open; j < sql.length; j++) {
+      if (sql[j] === '(') depth++;
+      else if (sql[j] === ')' && --depth === 0) {
+        close = j;
+        break;
+      }
+    }
+    if (close < 0) break;
+    if (/^\s*over\b/i.test(sql.slice(close + 1))) continue;
+    out += `${sql.slice(i, m.index)}sum((${exactSums(sql.slice(open + 1, close))})::numeric)::float8`;
+    i = close + 1;
+    re.lastIndex = close + 1;
+  }
+  return out + sql.slice(i);
+}
+
 const n = (v: unknown): number => (v == null ? 0 : Number(v));
 
 
@@ -190,6 +221,7 @@ export class FactsIndicatorsQuery {
 
   private async rows(sql: string, bindings: readonly unknown[]): Promise<Record<string, unknown>[]> {
     const t = performance.now();
+    if (this.db.client.dialect === 'postgresql') sql = exactSums(sql);
     const out = rowsOf<Record<string, unknown>>(await this.db.raw(sql, bindings as Knex.RawBinding[]));
     if (process.env.FACTS_QUERY_TIMING) console.error(`${(performance.now() - t).toFixed(0)} ms ${sql.slice(0, 90).replace(/\s+/g, ' ')}`);
     return out;
