@@ -370,14 +370,20 @@ function isTransientTxnError(e: unknown): boolean {
   return err?.retriable === true || TRANSIENT_TXN_ERRORS.has(err?.type ?? '');
 }
 
-/** Runs a whole transaction again (new producer, new transaction) on a transient error: 6 attempts, 0.25–4 s apart. */
-async function retryTransient<T>(run: () => Promise<T>, attempts = 6): Promise<T> {
+/**
+ * Runs a whole transaction again (new producer, new transaction) on a transient error, 0.25 s to 4 s apart, for
+ * up to `budgetMs` (60 s): on a loaded two-core machine a freshly started broker's transaction coordinator kept
+ * answering UNKNOWN_SERVER_ERROR on EndTxn past the 16 s that six doubling attempts gave.
+ */
+async function retryTransient<T>(run: () => Promise<T>, budgetMs = 60_000): Promise<T> {
+  const deadline = Date.now() + budgetMs;
   for (let i = 1; ; i++) {
     try {
       return await run();
     } catch (e) {
-      if (!isTransientTxnError(e) || i >= attempts) throw e;
-      await new Promise((r) => setTimeout(r, 250 * 2 ** (i - 1)));
+      const delay = Math.min(4_000, 250 * 2 ** (i - 1));
+      if (!isTransientTxnError(e) || Date.now() + delay > deadline) throw e;
+      await new Promise((r) => setTimeout(r, delay));
     }
   }
 }
